@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 const swc = JSON.parse(readFileSync(new URL('./.swcrc', import.meta.url), 'utf8'));
 delete swc.$schema;
 
-const libs = ['domain', 'config', 'instruments', 'statistics', 'persistence', 'jobs', 'access', 'audit'];
+const libs = ['domain', 'config', 'instruments', 'statistics', 'persistence', 'jobs', 'access', 'audit', 'logging'];
 const moduleNameMapper = {
   ...Object.fromEntries(libs.map((l) => [`^#${l}$`, `<rootDir>/libs/${l}/src/index.ts`])),
   '^#migrations$': '<rootDir>/migrations/index.ts',
@@ -21,21 +21,20 @@ const base = {
 };
 
 export default {
+  // One database for the integration and e2e tiers; started once, before any project runs.
+  globalSetup: '<rootDir>/test/utils/global-setup.ts',
+  globalTeardown: '<rootDir>/test/utils/global-teardown.ts',
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'] },
     {
       ...base,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.spec.ts'],
-      globalSetup: '<rootDir>/test/utils/global-setup.ts',
-      globalTeardown: '<rootDir>/test/utils/global-teardown.ts',
     },
     {
       ...base,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
-      globalSetup: '<rootDir>/test/utils/global-setup.ts',
-      globalTeardown: '<rootDir>/test/utils/global-teardown.ts',
     },
   ],
 };

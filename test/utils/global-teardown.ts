@@ -1,1 +1,4 @@
-export default async function globalTeardown(): Promise<void> {}
+export default async function globalTeardown(): Promise<void> {
+  await globalThis.__MATPUNKT_EMBEDDED_PG__?.stop();
+  globalThis.__MATPUNKT_EMBEDDED_PG__ = undefined;
+}

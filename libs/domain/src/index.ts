@@ -1,1 +1,3 @@
 export * from './errors.js';
+export * from './glossary.js';
+export * from './personal-identity-number.js';

@@ -1,1 +1,10 @@
-export {};
+export * from './direction.js';
+export * from './descriptive.js';
+export * from './reliable-change.js';
+export * from './clinical-significance.js';
+export * from './outcome-profile.js';
+export * from './nhs-talking-therapies.profile.js';
+export * from './effect-size.js';
+export * from './gas.js';
+export * from './group-outcome.js';
+export * from './suppression.js';

@@ -1,0 +1,37 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE, DiscoveryModule } from '@nestjs/core';
+import { AuthModule } from './auth/auth.module.js';
+import { ClientsController } from './clients/clients.controller.js';
+import { ClientsService } from './clients/clients.service.js';
+import { ErrorFilter } from './common/error.filter.js';
+import { createValidationPipe } from './common/validation.pipe.js';
+import { DatabaseModule } from '#persistence';
+import { HealthController } from './health/health.controller.js';
+import { JobsModule } from '#jobs';
+import { OrgUnitsController } from './org-units/org-units.controller.js';
+
+export interface ApiModuleOptions {
+  databaseUrl: string;
+  redisUrl?: string;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(opts: ApiModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        DiscoveryModule,
+        DatabaseModule.forRoot(opts.databaseUrl, { applicationName: 'matpunkt-api', poolSize: 20 }),
+        JobsModule.forRoot({ redisUrl: opts.redisUrl, databaseUrl: opts.databaseUrl }),
+        AuthModule,
+      ],
+      controllers: [HealthController, OrgUnitsController, ClientsController],
+      providers: [
+        ClientsService,
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_FILTER, useClass: ErrorFilter },
+      ],
+    };
+  }
+}

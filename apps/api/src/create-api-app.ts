@@ -1,0 +1,74 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { Logger } from 'pino';
+import { PinoNestLogger } from '#logging';
+import { AppModule, type ApiModuleOptions } from './app.module.js';
+import { assertEveryRouteDeclaresAccess } from './common/route-check.js';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/**
+ * Builds the API exactly as production runs it (plugins, prefix, pipes, filters, docs, boot checks).
+ * Tests use this too, so they exercise the real pipeline.
+ */
+export async function createApiApp(opts: ApiModuleOptions & { logger: Logger }): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    loggerInstance: opts.logger,
+    disableRequestLogging: false,
+    bodyLimit: BODY_LIMIT_BYTES,
+    // JSON bodies are parsed with prototype-pollution protection: __proto__ and constructor keys are refused.
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
+      const header = req.headers['x-request-id'];
+      return typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
+    },
+    trustProxy: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(opts), adapter, {
+    logger: new PinoNestLogger(opts.logger),
+    bufferLogs: false,
+  });
+  await app.register(fastifyCookie as never);
+  await app.register(fastifyHelmet as never, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+      },
+    },
+  } as never);
+  app.getHttpAdapter().getInstance().addHook('onSend', async (req, reply, payload) => {
+    void reply.header('X-Request-Id', req.id);
+    // API answers may hold personal data: never cache them.
+    if (req.url.startsWith('/api/v1')) void reply.header('Cache-Control', 'no-store');
+    return payload;
+  });
+  app.setGlobalPrefix('api/v1', { exclude: ['health/live', 'health/ready'] });
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Mätpunkt API')
+      .setDescription('Systematisk uppföljning för socialtjänsten / Systematic follow-up for social services')
+      .setVersion('1')
+      .addCookieAuth('mp_session')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
+  await app.init();
+  assertEveryRouteDeclaresAccess(app);
+  return app;
+}

@@ -1,0 +1,19 @@
+import type { EntityManager } from 'typeorm';
+
+/** Topics of changes that aggregates depend on. Payloads hold ids only. */
+export type OutboxEvent =
+  | { topic: 'client.changed'; payload: { clientId: string } }
+  | { topic: 'episode.changed'; payload: { episodeId: string; clientId: string } }
+  | { topic: 'response.recorded'; payload: { responseId: string; episodeId: string } };
+
+/** Writes outbox rows in the caller's transaction: the change and its announcement commit together. */
+export async function writeOutbox(manager: EntityManager, municipalityId: string, events: OutboxEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  const params: unknown[] = [];
+  const rows = events.map((e) => {
+    params.push(municipalityId, e.topic, JSON.stringify(e.payload));
+    const b = params.length;
+    return `($${b - 2}, $${b - 1}, $${b}::jsonb)`;
+  });
+  await manager.query(`INSERT INTO outbox (municipality_id, topic, payload) VALUES ${rows.join(', ')}`, params);
+}
