@@ -17,10 +17,15 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
  * Builds the API exactly as production runs it (plugins, prefix, pipes, filters, docs, boot checks).
  * Tests use this too, so they exercise the real pipeline.
  */
-export async function createApiApp(opts: ApiModuleOptions & { logger: Logger }): Promise<NestFastifyApplication> {
+export async function createApiApp(
+  opts: ApiModuleOptions & {
+    logger: Logger;
+    /** Serve the Swagger UI page (needs a dynamic import that jest's VM cannot do; tests keep the JSON document). */
+    swaggerUi?: boolean;
+  },
+): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     loggerInstance: opts.logger,
-    disableRequestLogging: false,
     bodyLimit: BODY_LIMIT_BYTES,
     // JSON bodies are parsed with prototype-pollution protection: __proto__ and constructor keys are refused.
     onProtoPoisoning: 'error',
@@ -67,7 +72,7 @@ export async function createApiApp(opts: ApiModuleOptions & { logger: Logger }):
       .addBearerAuth()
       .build(),
   );
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json', ui: opts.swaggerUi ?? true });
   await app.init();
   assertEveryRouteDeclaresAccess(app);
   return app;
