@@ -9,14 +9,14 @@ const HANDLERS = [AuditVerifyChainHandler];
 
 @Module({})
 export class WorkerModule {
-  static forRoot(opts: { databaseUrl: string; redisUrl?: string }): DynamicModule {
+  static forRoot(opts: { databaseUrl: string; redisUrl?: string; queuePrefix?: string }): DynamicModule {
     return {
       module: WorkerModule,
       imports: [DatabaseModule.forRoot(opts.databaseUrl, { applicationName: 'matpunkt-worker', poolSize: 10 })],
       providers: [
         ...HANDLERS,
         { provide: JOB_HANDLERS, useFactory: (...handlers: unknown[]) => handlers, inject: HANDLERS },
-        { provide: QUEUE_BACKEND, useFactory: () => createQueueBackend(opts) },
+        { provide: QUEUE_BACKEND, useFactory: () => createQueueBackend({ ...opts, prefix: opts.queuePrefix }) },
         { provide: JobProducer, useFactory: (backend) => new JobProducer(backend), inject: [QUEUE_BACKEND] },
         WorkerHost,
       ],
