@@ -58,7 +58,7 @@ describe(`BullMQ on ${backend}`, () => {
       const first = await producer.enqueue({ name: JobName.AuditVerifyChain, data: { trigger: 'manual' } }, { jobId });
       const second = await producer.enqueue({ name: JobName.AuditVerifyChain, data: { trigger: 'manual' } }, { jobId });
       expect(second).toBe(first);
-      const waiting = await queue.getJobs(['waiting', 'paused', 'prioritized']);
+      const waiting = await queue.getJobs(['waiting', 'prioritized', 'delayed']);
       expect(waiting.filter((j) => j.id === jobId)).toHaveLength(1);
     } finally {
       await queue.resume();

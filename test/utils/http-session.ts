@@ -34,7 +34,7 @@ export class HttpSession {
     });
     for (const c of res.headers.getSetCookie()) if (c.startsWith('mp_session=')) this.cookie = c.split(';')[0]!;
     const text = await res.text();
-    let parsed: any = undefined;
+    let parsed: any;
     try {
       parsed = text ? JSON.parse(text) : undefined;
     } catch {
