@@ -2,7 +2,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { OrgUnitKind, Role } from '#domain';
 import { OrgUnitRepository, type OrgUnitRow } from '#persistence';
-import { hashPassword } from '../../apps/api/src/auth/auth.service.js';
+import { hashPassword } from '#access';
 
 export const TEST_PASSWORD = 'korrekt-hast-batteri-häftstift';
 let cachedHash: Promise<string> | undefined;

@@ -7,6 +7,8 @@ import { ErrorFilter } from './common/error.filter.js';
 import { createValidationPipe } from './common/validation.pipe.js';
 import { DatabaseModule } from '#persistence';
 import { HealthController } from './health/health.controller.js';
+import { InstrumentsController } from './instruments/instruments.controller.js';
+import { InstrumentsService } from './instruments/instruments.service.js';
 import { JobsModule } from '#jobs';
 import { OrgUnitsController } from './org-units/org-units.controller.js';
 
@@ -26,9 +28,10 @@ export class AppModule {
         JobsModule.forRoot({ redisUrl: opts.redisUrl, databaseUrl: opts.databaseUrl }),
         AuthModule,
       ],
-      controllers: [HealthController, OrgUnitsController, ClientsController],
+      controllers: [HealthController, OrgUnitsController, ClientsController, InstrumentsController],
       providers: [
         ClientsService,
+        InstrumentsService,
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: ErrorFilter },
       ],

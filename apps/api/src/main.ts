@@ -1,13 +1,18 @@
 import 'reflect-metadata';
 import { getConfig } from '#config';
 import { createLogger } from '#logging';
-import { resolveDatabase } from '#persistence';
+import { createDataSource, migrate, resolveDatabase } from '#persistence';
 import { createApiApp } from './create-api-app.js';
 
 async function bootstrap(): Promise<void> {
   const config = getConfig();
   const logger = createLogger({ level: config.logLevel, name: 'api' });
   const database = await resolveDatabase(config, logger);
+  // API and worker both migrate on start, one at a time (advisory lock), so either may start first.
+  const ds = createDataSource(database.url, { poolSize: 1, applicationName: 'matpunkt-api-migrate' });
+  await ds.initialize();
+  await migrate(ds);
+  await ds.destroy();
   const app = await createApiApp({ databaseUrl: database.url, redisUrl: config.redisUrl, logger });
   await app.listen({ port: config.port, host: '0.0.0.0' });
   logger.info({ port: config.port, queue: config.redisUrl ? 'redis' : 'postgres' }, 'Mätpunkt API listening');

@@ -1,2 +1,3 @@
 export * from './actor.js';
 export * from './permission.js';
+export * from './password.js';

@@ -10,6 +10,9 @@ export enum Permission {
   UserAdmin = 'user.admin',
   AuditReview = 'audit.review',
   AggregateRead = 'aggregate.read',
+  /** Instrument definitions: not personal data, so every role reads them. */
+  InstrumentRead = 'instrument.read',
+  InstrumentAdmin = 'instrument.admin',
 }
 
 /** Permissions that reach individual-level data. Granted only to roles that work with clients. */
@@ -24,7 +27,14 @@ export const INDIVIDUAL_LEVEL_PERMISSIONS: ReadonlySet<Permission> = new Set([
  * analysts and politicians never receive individual-level data.
  */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
-  [Role.Admin]: [Permission.SelfRead, Permission.OrgRead, Permission.UserAdmin, Permission.AuditReview],
+  [Role.Admin]: [
+    Permission.SelfRead,
+    Permission.OrgRead,
+    Permission.UserAdmin,
+    Permission.AuditReview,
+    Permission.InstrumentRead,
+    Permission.InstrumentAdmin,
+  ],
   [Role.UnitHead]: [
     Permission.SelfRead,
     Permission.OrgRead,
@@ -33,6 +43,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     Permission.ClientSearch,
     Permission.AuditReview,
     Permission.AggregateRead,
+    Permission.InstrumentRead,
   ],
   [Role.Caseworker]: [
     Permission.SelfRead,
@@ -41,9 +52,10 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     Permission.ClientWrite,
     Permission.ClientSearch,
     Permission.AggregateRead,
+    Permission.InstrumentRead,
   ],
-  [Role.Analyst]: [Permission.SelfRead, Permission.OrgRead, Permission.AggregateRead],
-  [Role.Politician]: [Permission.SelfRead, Permission.OrgRead, Permission.AggregateRead],
+  [Role.Analyst]: [Permission.SelfRead, Permission.OrgRead, Permission.AggregateRead, Permission.InstrumentRead],
+  [Role.Politician]: [Permission.SelfRead, Permission.OrgRead, Permission.AggregateRead, Permission.InstrumentRead],
 };
 
 export function roleGrants(role: Role, permission: Permission): boolean {

@@ -1,7 +1,9 @@
 import 'reflect-metadata';
+import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '#migrations';
 import { ENTITIES } from './entities/index.js';
+import { InstrumentRepository } from './repositories/instrument.repository.js';
 
 /**
  * The one DataSource definition, used by the API, the worker, the CLI (migrations, demo) and tests.
@@ -21,17 +23,21 @@ export function createDataSource(url: string, opts: { poolSize?: number; applica
   });
 }
 
-/** Runs every pending migration; safe to call from several processes (TypeORM takes a lock table row per run). */
+/**
+ * Runs every pending migration, then installs the built-in instruments, one process at a time (API,
+ * worker and CLI may all start together). The advisory lock lives on its own connection, so a
+ * DataSource with a pool of one cannot deadlock on it. Returns the names of the migrations run.
+ */
 export async function migrate(dataSource: DataSource): Promise<string[]> {
-  // One migrator at a time, whichever process gets there first (API, worker and CLI may all start together).
-  const runner = dataSource.createQueryRunner();
-  await runner.connect();
+  const lock = new pg.Client({ connectionString: (dataSource.options as { url: string }).url });
+  await lock.connect();
   try {
-    await runner.query('SELECT pg_advisory_lock(7367877)');
+    await lock.query('SELECT pg_advisory_lock(7367877)');
     const done = await dataSource.runMigrations({ transaction: 'each' });
+    // Built-in instruments are reference data every database needs; installed whole or not at all.
+    await dataSource.transaction((m) => new InstrumentRepository(m).installBuiltIns());
     return done.map((m) => m.name);
   } finally {
-    await runner.query('SELECT pg_advisory_unlock(7367877)').catch(() => undefined);
-    await runner.release();
+    await lock.end().catch(() => undefined); // ending the session releases the lock
   }
 }

@@ -8,3 +8,4 @@ export * from './sql.js';
 export * from './entities/index.js';
 export * from './resolve-database.js';
 export * from './database.module.js';
+export * from './repositories/instrument.repository.js';

@@ -1,25 +1,18 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { hash, verify } from '@node-rs/argon2';
 import { DataSource } from 'typeorm';
 import { DomainError, ErrorKind } from '#domain';
-import type { Actor } from '#access';
+import { type Actor, hashPassword, verifyPassword } from '#access';
 import { getConfig } from '#config';
 import { UserRepository } from '#persistence';
 
 const MAX_FAILURES = 5;
 const LOCK_SECONDS = 15 * 60;
-// OWASP's argon2id recommendation (m = 19 MiB, t = 2, p = 1).
-export const ARGON2_OPTIONS = { memoryCost: 19456, timeCost: 2, parallelism: 1, algorithm: 2 } as const;
 // Verified against when the username is unknown, so timing does not reveal which usernames exist.
 let dummyHash: Promise<string> | undefined;
 
 function unauthenticated(): DomainError {
   return new DomainError('AUTH.INVALID_CREDENTIALS', ErrorKind.Unauthenticated, 'Fel användarnamn eller lösenord.', 'Wrong username or password.');
-}
-
-export async function hashPassword(password: string): Promise<string> {
-  return hash(password, ARGON2_OPTIONS);
 }
 
 @Injectable()
@@ -47,13 +40,13 @@ export class AuthService {
     const candidate = await this.users.findLoginCandidate(username);
     if (!candidate || !candidate.passwordHash || candidate.disabled) {
       dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
-      await verify(await dummyHash, password).catch(() => false);
+      await verifyPassword(await dummyHash, password);
       throw unauthenticated();
     }
     if (candidate.lockedUntil && candidate.lockedUntil.getTime() > Date.now()) {
       throw new DomainError('AUTH.LOCKED', ErrorKind.TooManyRequests, 'Kontot är tillfälligt låst efter för många försök. Försök igen om en stund.', 'The account is temporarily locked after too many attempts. Try again later.');
     }
-    if (!(await verify(candidate.passwordHash, password).catch(() => false))) {
+    if (!(await verifyPassword(candidate.passwordHash, password))) {
       await this.users.recordFailedLogin(candidate.id, MAX_FAILURES, LOCK_SECONDS);
       throw unauthenticated();
     }
