@@ -1,6 +1,12 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE, DiscoveryModule } from '@nestjs/core';
 import { AuthModule } from './auth/auth.module.js';
+import { Clock } from './common/clock.js';
+import { EpisodesController } from './episodes/episodes.controller.js';
+import { EpisodesService } from './episodes/episodes.service.js';
+import { WorklistService } from './episodes/worklist.service.js';
+import { MethodsController } from './methods/methods.controller.js';
+import { MethodsService } from './methods/methods.service.js';
 import { ClientsController } from './clients/clients.controller.js';
 import { ClientsService } from './clients/clients.service.js';
 import { ErrorFilter } from './common/error.filter.js';
@@ -28,10 +34,14 @@ export class AppModule {
         JobsModule.forRoot({ redisUrl: opts.redisUrl, databaseUrl: opts.databaseUrl }),
         AuthModule,
       ],
-      controllers: [HealthController, OrgUnitsController, ClientsController, InstrumentsController],
+      controllers: [HealthController, OrgUnitsController, ClientsController, InstrumentsController, MethodsController, EpisodesController],
       providers: [
         ClientsService,
         InstrumentsService,
+        MethodsService,
+        EpisodesService,
+        WorklistService,
+        Clock,
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: ErrorFilter },
       ],

@@ -13,6 +13,8 @@ export enum Permission {
   /** Instrument definitions: not personal data, so every role reads them. */
   InstrumentRead = 'instrument.read',
   InstrumentAdmin = 'instrument.admin',
+  /** Methods and their measurement plans: organisation data, administered by admins. */
+  MethodAdmin = 'method.admin',
 }
 
 /** Permissions that reach individual-level data. Granted only to roles that work with clients. */
@@ -28,6 +30,7 @@ export const INDIVIDUAL_LEVEL_PERMISSIONS: ReadonlySet<Permission> = new Set([
  */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   [Role.Admin]: [
+    Permission.MethodAdmin,
     Permission.SelfRead,
     Permission.OrgRead,
     Permission.UserAdmin,

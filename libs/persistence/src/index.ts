@@ -9,3 +9,7 @@ export * from './entities/index.js';
 export * from './resolve-database.js';
 export * from './database.module.js';
 export * from './repositories/instrument.repository.js';
+export * from './repositories/method.repository.js';
+export * from './repositories/episode.repository.js';
+export * from './repositories/schedule.repository.js';
+export * from './repositories/worklist.repository.js';

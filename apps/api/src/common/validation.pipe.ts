@@ -18,6 +18,7 @@ const SV: Record<string, string> = {
   min: 'Är för litet.',
   max: 'Är för stort.',
   matches: 'Har fel format.',
+  isCalendarDate: 'Datumet finns inte.',
   isDateString: 'Ska vara ett datum (ÅÅÅÅ-MM-DD).',
   isISO8601: 'Ska vara ett datum (ÅÅÅÅ-MM-DD).',
   isArray: 'Ska vara en lista.',
