@@ -3,6 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { DataSource } from 'typeorm';
 import { DataSource as DataSourceToken } from 'typeorm';
 import { createLogger } from '#logging';
+import { Clock } from '../../apps/api/src/common/clock.js';
 import { createApiApp } from '../../apps/api/src/create-api-app.js';
 import { openTestDataSource, testDatabaseUrl } from './database.js';
 
@@ -17,7 +18,7 @@ export interface TestApp {
 }
 
 /** The production app (same plugins, pipes, filters, boot checks) on the test database, with logs captured. */
-export async function createTestApp(): Promise<TestApp> {
+export async function createTestApp(opts: { today?: string } = {}): Promise<TestApp> {
   const migrated = await openTestDataSource();
   await migrated.destroy();
   const logs: string[] = [];
@@ -28,8 +29,15 @@ export async function createTestApp(): Promise<TestApp> {
     },
   });
   const logger = createLogger({ level: 'info', name: 'api-test', destination: sink });
-  const app = await createApiApp({ databaseUrl: testDatabaseUrl(), redisUrl: process.env.REDIS_URL || undefined, logger, swaggerUi: false });
+  const app = await createApiApp({ databaseUrl: testDatabaseUrl(), redisUrl: process.env.REDIS_URL || undefined, logger, swaggerUi: false, clock: opts.today ? fixedClock(opts.today) : undefined });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address() as { port: number };
   return { app, dataSource: app.get(DataSourceToken), logs, baseUrl: `http://127.0.0.1:${address.port}`, close: () => app.close() };
+}
+
+/** A clock frozen on one Swedish calendar day. */
+export function fixedClock(today: string): Clock {
+  const clock = new Clock();
+  clock.today = () => today;
+  return clock;
 }

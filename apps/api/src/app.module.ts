@@ -21,6 +21,8 @@ import { OrgUnitsController } from './org-units/org-units.controller.js';
 export interface ApiModuleOptions {
   databaseUrl: string;
   redisUrl?: string;
+  /** Replaces the clock (tests freeze today's date). */
+  clock?: Clock;
 }
 
 @Module({})
@@ -41,7 +43,7 @@ export class AppModule {
         MethodsService,
         EpisodesService,
         WorklistService,
-        Clock,
+        { provide: Clock, useValue: opts.clock ?? new Clock() },
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: ErrorFilter },
       ],

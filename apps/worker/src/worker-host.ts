@@ -21,6 +21,7 @@ export function assertOneHandlerPerJob(handlers: readonly JobHandler[]): Map<Job
 /** Schedules that the worker keeps in place (upsert: idempotent across restarts and replicas). */
 export const SCHEDULES = [
   { id: 'audit-verify-nightly', pattern: '15 2 * * *', item: { name: JobName.AuditVerifyChain, data: { trigger: 'schedule' } } },
+  { id: 'schedule-advance-nightly', pattern: '5 0 * * *', item: { name: JobName.ScheduleAdvance, data: { trigger: 'schedule' } } },
 ] as const;
 
 /** Starts one BullMQ worker per queue and dispatches jobs to their handler by name. */

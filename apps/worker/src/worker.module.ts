@@ -2,10 +2,11 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { createQueueBackend, JobProducer } from '#jobs';
 import { DatabaseModule } from '#persistence';
 import { AuditVerifyChainHandler } from './handlers/audit-verify-chain.handler.js';
+import { ScheduleAdvanceHandler } from './handlers/schedule-advance.handler.js';
 import { JOB_HANDLERS } from './job-handler.js';
 import { QUEUE_BACKEND, WorkerHost } from './worker-host.js';
 
-const HANDLERS = [AuditVerifyChainHandler];
+const HANDLERS = [AuditVerifyChainHandler, ScheduleAdvanceHandler];
 
 @Module({})
 export class WorkerModule {

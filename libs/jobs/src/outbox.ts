@@ -8,12 +8,15 @@ export type OutboxEvent =
 
 /** Writes outbox rows in the caller's transaction: the change and its announcement commit together. */
 export async function writeOutbox(manager: EntityManager, municipalityId: string, events: OutboxEvent[]): Promise<void> {
-  if (events.length === 0) return;
-  const params: unknown[] = [];
-  const rows = events.map((e) => {
-    params.push(municipalityId, e.topic, JSON.stringify(e.payload));
-    const b = params.length;
-    return `($${b - 2}, $${b - 1}, $${b}::jsonb)`;
-  });
-  await manager.query(`INSERT INTO outbox (municipality_id, topic, payload) VALUES ${rows.join(', ')}`, params);
+  // Chunked to stay far below PostgreSQL's 65,535 bind parameters per statement.
+  for (let start = 0; start < events.length; start += 5000) {
+    const chunk = events.slice(start, start + 5000);
+    const params: unknown[] = [];
+    const rows = chunk.map((e) => {
+      params.push(municipalityId, e.topic, JSON.stringify(e.payload));
+      const b = params.length;
+      return `($${b - 2}, $${b - 1}, $${b}::jsonb)`;
+    });
+    await manager.query(`INSERT INTO outbox (municipality_id, topic, payload) VALUES ${rows.join(', ')}`, params);
+  }
 }
