@@ -1,6 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE, DiscoveryModule } from '@nestjs/core';
 import { AuthModule } from './auth/auth.module.js';
+import { AdminController } from './admin/admin.controller.js';
+import { AdminService } from './admin/admin.service.js';
 import { Clock } from './common/clock.js';
 import { EpisodesController } from './episodes/episodes.controller.js';
 import { EpisodesService } from './episodes/episodes.service.js';
@@ -36,8 +38,9 @@ export class AppModule {
         JobsModule.forRoot({ redisUrl: opts.redisUrl, databaseUrl: opts.databaseUrl }),
         AuthModule,
       ],
-      controllers: [HealthController, OrgUnitsController, ClientsController, InstrumentsController, MethodsController, EpisodesController],
+      controllers: [AdminController, HealthController, OrgUnitsController, ClientsController, InstrumentsController, MethodsController, EpisodesController],
       providers: [
+        AdminService,
         ClientsService,
         InstrumentsService,
         MethodsService,

@@ -13,3 +13,8 @@ export * from './repositories/method.repository.js';
 export * from './repositories/episode.repository.js';
 export * from './repositories/schedule.repository.js';
 export * from './repositories/worklist.repository.js';
+export * from './repositories/goal.repository.js';
+export * from './repositories/note.repository.js';
+export * from './repositories/user-admin.repository.js';
+export * from './repositories/response.repository.js';
+export * from './repositories/idempotency.repository.js';
