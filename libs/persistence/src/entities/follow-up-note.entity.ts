@@ -48,6 +48,10 @@ export class FollowUpNoteEntity {
   @Column({ name: 'held_on', type: 'date' })
   heldOn: string;
 
+  /** The note this one corrects (notes are append-only; a correction is a new note). */
+  @Column({ name: 'corrects_note_id', type: 'uuid', nullable: true })
+  correctsNoteId: string | null;
+
   @Column({ name: 'created_by', type: 'uuid' })
   createdBy: string;
 
