@@ -18,7 +18,7 @@ export interface TestApp {
 }
 
 /** The production app (same plugins, pipes, filters, boot checks) on the test database, with logs captured. */
-export async function createTestApp(opts: { today?: string } = {}): Promise<TestApp> {
+export async function createTestApp(opts: { today?: string; clock?: Clock } = {}): Promise<TestApp> {
   const migrated = await openTestDataSource();
   await migrated.destroy();
   const logs: string[] = [];
@@ -29,15 +29,16 @@ export async function createTestApp(opts: { today?: string } = {}): Promise<Test
     },
   });
   const logger = createLogger({ level: 'info', name: 'api-test', destination: sink });
-  const app = await createApiApp({ databaseUrl: testDatabaseUrl(), redisUrl: process.env.REDIS_URL || undefined, logger, swaggerUi: false, clock: opts.today ? fixedClock(opts.today) : undefined });
+  const app = await createApiApp({ databaseUrl: testDatabaseUrl(), redisUrl: process.env.REDIS_URL || undefined, logger, swaggerUi: false, clock: opts.clock ?? (opts.today ? fixedClock(opts.today) : undefined) });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address() as { port: number };
   return { app, dataSource: app.get(DataSourceToken), logs, baseUrl: `http://127.0.0.1:${address.port}`, close: () => app.close() };
 }
 
-/** A clock frozen on one Swedish calendar day. */
-export function fixedClock(today: string): Clock {
-  const clock = new Clock();
-  clock.today = () => today;
+/** A clock frozen on one Swedish calendar day; `set` moves it (for journeys over months). */
+export function fixedClock(today: string): Clock & { set(day: string): void } {
+  let current = today;
+  const clock = Object.assign(new Clock(), { set: (day: string) => void (current = day) });
+  clock.today = () => current;
   return clock;
 }
