@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { EnvDto } from './env.dto.js';
+import { type LogReviewConfig, type OidcConfig, parseLogReview, parseOidcConfig, parseSignInRateLimit, type SignInRateLimitConfig } from './trust-config.js';
 
 export interface AppConfig {
   nodeEnv: 'development' | 'production' | 'test';
@@ -13,6 +14,10 @@ export interface AppConfig {
   pii: { encryptionKey: Buffer; indexKey: string };
   session: { secret: string; idleSeconds: number; absoluteSeconds: number; cookieSecure: boolean };
   localAccountsEnabled: boolean;
+  /** OpenID Connect sign-in; undefined when OIDC_ISSUER is unset. */
+  oidc: OidcConfig | undefined;
+  signInRateLimit: SignInRateLimitConfig;
+  logReview: LogReviewConfig;
   logLevel: string;
 }
 
@@ -46,6 +51,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): AppConfig {
       if (dto[name as keyof EnvDto] === value) problems.push(`${name}: the development default must not be used in production`);
     }
   }
+  const oidc = parseOidcConfig(dto, nodeEnv, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   const encryptionKey = Buffer.from(dto.PII_ENCRYPTION_KEY ?? DEV_SECRETS.PII_ENCRYPTION_KEY, 'base64');
   return {
@@ -62,6 +68,9 @@ export function parseConfig(env: NodeJS.ProcessEnv): AppConfig {
       cookieSecure: (dto.COOKIE_SECURE ?? (nodeEnv === 'production' ? 'true' : 'false')) === 'true',
     },
     localAccountsEnabled: (dto.LOCAL_ACCOUNTS_ENABLED ?? 'true') === 'true',
+    oidc,
+    signInRateLimit: parseSignInRateLimit(dto),
+    logReview: parseLogReview(dto),
     logLevel: dto.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
   };
 }

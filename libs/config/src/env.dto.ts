@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { Type } from 'class-transformer';
 
 /** Every environment variable Mätpunkt reads. Nothing else in the code base touches process.env. */
@@ -48,4 +48,55 @@ export class EnvDto {
 
   @IsOptional() @IsIn(['true', 'false'])
   COOKIE_SECURE?: string;
+
+  // OpenID Connect sign-in (docs/sign-in.md). All of issuer, client id, redirect URI, municipality
+  // and group map must be set together; unset issuer = OIDC off.
+  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  OIDC_ISSUER?: string;
+
+  @IsOptional() @IsString() @MaxLength(200)
+  OIDC_CLIENT_ID?: string;
+
+  @IsOptional() @IsString() @MaxLength(500)
+  OIDC_CLIENT_SECRET?: string;
+
+  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  OIDC_REDIRECT_URI?: string;
+
+  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9_.:/-]{1,100}$/, { message: 'must be a claim name' })
+  OIDC_USERNAME_CLAIM?: string;
+
+  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9_.:/-]{1,100}$/, { message: 'must be a claim name' })
+  OIDC_GROUPS_CLAIM?: string;
+
+  /** JSON: { "<IdP group>": [{ "unit": "<org unit code>", "role": "<role>" }, …] }. */
+  @IsOptional() @IsString()
+  OIDC_GROUP_MAP?: string;
+
+  /** The municipality (4-digit code) whose users sign in through this IdP. */
+  @IsOptional() @IsString() @Matches(/^[0-9]{4}$/, { message: 'must be a 4-digit municipality code' })
+  OIDC_MUNICIPALITY_CODE?: string;
+
+  @IsOptional() @IsString() @Matches(/^openid( [A-Za-z0-9_.:/-]+)*$/, { message: 'must start with "openid", space-separated' })
+  OIDC_SCOPES?: string;
+
+  // Sign-in rate limits (PostgreSQL-backed, so they hold across API replicas).
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000000)
+  SIGN_IN_RATE_LIMIT_PER_IP?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000000)
+  SIGN_IN_RATE_LIMIT_PER_USERNAME?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(10) @Max(86400)
+  SIGN_IN_RATE_LIMIT_WINDOW_SECONDS?: number;
+
+  // Log review (docs/log-review.md).
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000)
+  LOG_REVIEW_SAMPLE_SIZE?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(2) @Max(100000)
+  LOG_REVIEW_MANY_CLIENTS_THRESHOLD?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1440)
+  LOG_REVIEW_MANY_CLIENTS_WINDOW_MINUTES?: number;
 }

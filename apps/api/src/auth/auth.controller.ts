@@ -2,10 +2,9 @@ import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { type Actor, Permission } from '#access';
-import { getConfig } from '#config';
 import { Public, RequirePermission } from '../common/permission.decorator.js';
 import { type AuthenticatedRequest, CurrentActor } from '../common/request-context.js';
-import { SESSION_COOKIE } from './auth.guard.js';
+import { clearSessionCookie, setSessionCookie } from './session-cookie.js';
 import { CreateApiTokenDto, SignInDto } from './auth.dto.js';
 import { AuthService } from './auth.service.js';
 
@@ -27,16 +26,9 @@ export class AuthController {
   @Public()
   @Post('sign-in')
   @HttpCode(200)
-  async signIn(@Body() dto: SignInDto, @Res({ passthrough: true }) reply: FastifyReply) {
-    const { token, csrfToken, actor } = await this.auth.signIn(dto.username, dto.password);
-    const config = getConfig();
-    void reply.setCookie(SESSION_COOKIE, token, {
-      httpOnly: true,
-      secure: config.session.cookieSecure,
-      sameSite: 'strict',
-      path: '/',
-      maxAge: config.session.absoluteSeconds,
-    });
+  async signIn(@Body() dto: SignInDto, @Req() req: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    const { token, csrfToken, actor } = await this.auth.signIn(dto.username, dto.password, req.ip);
+    setSessionCookie(reply, token);
     return { csrfToken, user: describeActor(actor) };
   }
 
@@ -45,13 +37,14 @@ export class AuthController {
   @HttpCode(204)
   async signOut(@Req() req: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     if (req.sessionIdHash) await this.auth.signOut(req.sessionIdHash);
-    void reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    clearSessionCookie(reply);
   }
 
   @RequirePermission(Permission.SelfRead)
   @Get('me')
-  me(@CurrentActor() actor: Actor) {
-    return describeActor(actor);
+  me(@CurrentActor() actor: Actor, @Req() req: AuthenticatedRequest) {
+    // A session signed in through the IdP learns its CSRF token here (it never saw a sign-in JSON body).
+    return req.csrfToken ? { ...describeActor(actor), csrfToken: req.csrfToken } : describeActor(actor);
   }
 
   @RequirePermission(Permission.SelfRead)

@@ -52,6 +52,7 @@ export class AuthGuard implements CanActivate {
         }
         req.actor = session.actor;
         req.sessionIdHash = session.idHash;
+        req.csrfToken = session.csrfToken;
       }
     }
     if (!req.actor) {

@@ -5,6 +5,7 @@ import { DomainError, ErrorKind } from '#domain';
 import { type Actor, hashPassword, verifyPassword } from '#access';
 import { getConfig } from '#config';
 import { UserRepository } from '#persistence';
+import { SignInRateLimiter } from './sign-in-rate-limiter.js';
 
 const MAX_FAILURES = 5;
 const LOCK_SECONDS = 15 * 60;
@@ -18,10 +19,12 @@ function unauthenticated(): DomainError {
 @Injectable()
 export class AuthService {
   private readonly users: UserRepository;
+  private readonly rateLimiter: SignInRateLimiter;
   private readonly config = getConfig();
 
   constructor(@Inject(DataSource) dataSource: DataSource) {
     this.users = new UserRepository(dataSource);
+    this.rateLimiter = new SignInRateLimiter(dataSource);
   }
 
   /** A random session token (to the cookie) and its keyed hash (to the database). */
@@ -33,10 +36,12 @@ export class AuthService {
     return createHash('sha256').update(`${this.config.session.secret}:${token}`).digest();
   }
 
-  async signIn(username: string, password: string): Promise<{ token: string; csrfToken: string; actor: Actor }> {
+  /** Local sign-in; `clientIp` (when known) is rate-limited along with the username. */
+  async signIn(username: string, password: string, clientIp?: string): Promise<{ token: string; csrfToken: string; actor: Actor }> {
     if (!this.config.localAccountsEnabled) {
       throw new DomainError('AUTH.LOCAL_DISABLED', ErrorKind.Forbidden, 'Inloggning med lokalt konto är avstängd.', 'Local account sign-in is switched off.');
     }
+    await this.rateLimiter.consume(clientIp ?? null, username);
     const candidate = await this.users.findLoginCandidate(username);
     if (!candidate || !candidate.passwordHash || candidate.disabled) {
       dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
@@ -61,7 +66,7 @@ export class AuthService {
 
   async actorForSession(token: string): Promise<{ actor: Actor; csrfToken: string; idHash: Buffer } | null> {
     const idHash = this.sessionHash(token);
-    const session = await this.users.touchSession(idHash, this.config.session.idleSeconds);
+    const session = await this.users.touchSession(idHash, this.config.session.idleSeconds, this.config.localAccountsEnabled);
     if (!session) return null;
     const actor = await this.users.loadActor(session.userId, 'session');
     return actor ? { actor, csrfToken: session.csrfToken, idHash } : null;

@@ -6,6 +6,8 @@ export interface AuthenticatedRequest extends FastifyRequest {
   actor?: Actor;
   /** Set by the guard for session-authenticated requests. */
   sessionIdHash?: Buffer;
+  /** The session's CSRF token (session-authenticated requests only). */
+  csrfToken?: string;
 }
 
 /** The signed-in actor (the guard guarantees one on non-public routes). */

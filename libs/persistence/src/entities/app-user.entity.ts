@@ -30,4 +30,15 @@ export class AppUserEntity {
 
   @Column({ name: 'created_at', type: 'timestamptz', default: NOW })
   createdAt: Date;
+
+  /** Last successful sign-in, local or OIDC (access-rights report). */
+  @Column({ name: 'last_sign_in_at', type: 'timestamptz', nullable: true })
+  lastSignInAt: Date | null;
+
+  /** The IdP link: issuer and `sub` of the OpenID Connect identity, set at the first OIDC sign-in. */
+  @Column({ name: 'oidc_issuer', type: 'text', nullable: true })
+  oidcIssuer: string | null;
+
+  @Column({ name: 'oidc_subject', type: 'text', nullable: true })
+  oidcSubject: string | null;
 }

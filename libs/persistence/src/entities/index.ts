@@ -24,6 +24,19 @@ import { FollowUpNoteEntity } from './follow-up-note.entity.js';
 import { AuditEventEntity } from './audit-event.entity.js';
 import { OutboxEntity } from './outbox.entity.js';
 import { IdempotencyRecordEntity } from './idempotency-record.entity.js';
+import { ImportJobEntity } from './import-job.entity.js';
+import { ImportClientRefEntity } from './import-client-ref.entity.js';
+import { AggregateScopeStateEntity } from './aggregate-scope-state.entity.js';
+import { AggregateClientScaleEntity } from './aggregate-client-scale.entity.js';
+import { AggregateClientEpisodeEntity } from './aggregate-client-episode.entity.js';
+import { AggregateFigureEntity } from './aggregate-figure.entity.js';
+import { EvidenceAnswerEntity } from './evidence-answer.entity.js';
+import { AggregationSettingEntity } from './aggregation-setting.entity.js';
+import { OidcLoginEntity } from './oidc-login.entity.js';
+import { SignInThrottleEntity } from './sign-in-throttle.entity.js';
+import { LogReviewSampleEntity } from './log-review-sample.entity.js';
+import { LogReviewSampleItemEntity } from './log-review-sample-item.entity.js';
+import { AccessFlagEntity } from './access-flag.entity.js';
 
 export {
   MunicipalityEntity,
@@ -51,12 +64,28 @@ export {
   AuditEventEntity,
   OutboxEntity,
   IdempotencyRecordEntity,
+  ImportJobEntity,
+  ImportClientRefEntity,
+  AggregateScopeStateEntity,
+  AggregateClientScaleEntity,
+  AggregateClientEpisodeEntity,
+  AggregateFigureEntity,
+  EvidenceAnswerEntity,
+  AggregationSettingEntity,
+  OidcLoginEntity,
+  SignInThrottleEntity,
+  LogReviewSampleEntity,
+  LogReviewSampleItemEntity,
+  AccessFlagEntity,
 };
 export type { ElementDescriptions } from './method.entity.js';
 export type { InstrumentLicenceKind } from './instrument.entity.js';
 export type { IdentityKind } from './client.entity.js';
 export type { GasLevels } from './goal.entity.js';
 export type { FollowUpNoteKind } from './follow-up-note.entity.js';
+export type { LogReviewVerdict } from './log-review-sample-item.entity.js';
+export type { AccessFlagKind } from './access-flag.entity.js';
+export type { ImportFormat, ImportJobPhase, ImportJobState } from './import-job.entity.js';
 export { numericTransformer, type JsonDocument, type JsonScalar, type JsonValue } from './columns.js';
 
 /** Every entity, one per table of the migrations; the DataSource registers exactly these. */
@@ -86,4 +115,17 @@ export const ENTITIES = [
   AuditEventEntity,
   OutboxEntity,
   IdempotencyRecordEntity,
+  ImportJobEntity,
+  ImportClientRefEntity,
+  AggregateScopeStateEntity,
+  AggregateClientScaleEntity,
+  AggregateClientEpisodeEntity,
+  AggregateFigureEntity,
+  EvidenceAnswerEntity,
+  AggregationSettingEntity,
+  OidcLoginEntity,
+  SignInThrottleEntity,
+  LogReviewSampleEntity,
+  LogReviewSampleItemEntity,
+  AccessFlagEntity,
 ];

@@ -24,4 +24,8 @@ export class SessionEntity {
 
   @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
   revokedAt: Date | null;
+
+  /** How the session began: 'local' sessions stop working when LOCAL_ACCOUNTS_ENABLED=false. */
+  @Column({ name: 'auth_method', type: 'text', default: () => "'local'" })
+  authMethod: 'local' | 'oidc';
 }

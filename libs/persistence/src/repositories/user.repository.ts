@@ -39,7 +39,7 @@ export class UserRepository {
   }
 
   async recordSuccessfulLogin(userId: string): Promise<void> {
-    await this.db.query(`UPDATE app_user SET failed_logins = 0, locked_until = NULL WHERE id = $1`, [userId]);
+    await this.db.query(`UPDATE app_user SET failed_logins = 0, locked_until = NULL, last_sign_in_at = now() WHERE id = $1`, [userId]);
   }
 
   /** The actor for an enabled user, with memberships and their unit paths. */
@@ -70,16 +70,18 @@ export class UserRepository {
 
   /**
    * A live session (not revoked, within its absolute lifetime and idle timeout), touched in the
-   * same statement so idle time restarts. Disabled users have no live sessions.
+   * same statement so idle time restarts. Disabled users have no live sessions; with local accounts
+   * switched off, neither have sessions that began with a local sign-in.
    */
-  async touchSession(idHash: Buffer, idleSeconds: number): Promise<{ userId: string; csrfToken: string } | null> {
+  async touchSession(idHash: Buffer, idleSeconds: number, localAccountsEnabled = true): Promise<{ userId: string; csrfToken: string } | null> {
     const rows = await this.db.query(
       `UPDATE session s SET last_seen_at = now()
          FROM app_user u
         WHERE s.id_hash = $1 AND u.id = s.user_id AND u.disabled_at IS NULL AND s.revoked_at IS NULL
           AND s.expires_at > now() AND s.last_seen_at > now() - make_interval(secs => $2)
+          AND ($3::boolean OR s.auth_method <> 'local')
         RETURNING s.user_id, s.csrf_token`,
-      [idHash, idleSeconds],
+      [idHash, idleSeconds, localAccountsEnabled],
     );
     const r = returnedRows<{ user_id: string; csrf_token: string }>(rows)[0];
     return r?.user_id ? { userId: r.user_id, csrfToken: r.csrf_token } : null;
