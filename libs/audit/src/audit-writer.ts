@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import { type EntityManager, type EntitySubscriberInterface, EventSubscriber, type QueryRunner, type TransactionCommitEvent, type TransactionRollbackEvent } from 'typeorm';
 import type { AuditAction, AuditPurpose } from '#domain';
 import type { UnitScope } from '#access';
 
@@ -17,32 +17,69 @@ export interface AuditContext {
   requestId: string | null;
 }
 
+/** Rows waiting for their transaction's commit, per transaction (query runner). */
+const pending = new WeakMap<QueryRunner, unknown[][]>();
+
 /**
- * Writes audit events inside the caller's transaction, so an access and its log row commit or
- * roll back together. Hashing and chaining happen in the database trigger.
+ * Records audit events in the caller's transaction, so an access and its log row commit or roll
+ * back together. Inside a transaction the rows are written just before COMMIT (by
+ * AuditFlushSubscriber): the chain trigger holds a global lock from the audit INSERT to COMMIT, so
+ * writing it last keeps that window to the INSERT and the commit itself. Outside a transaction the
+ * rows are written at once. Hashing and chaining happen in the database trigger.
  */
 export async function recordAudit(manager: EntityManager, ctx: AuditContext, records: AuditRecord[]): Promise<void> {
   if (records.length === 0) return;
-  const values: unknown[] = [];
-  const rows = records.map((r, i) => {
-    const b = i * 10;
-    values.push(
-      ctx.scope.municipalityId,
-      ctx.scope.actor.userId,
-      ctx.scope.role,
-      r.orgUnitId ?? null,
-      r.clientId ?? null,
-      r.clientPseudonym ?? null,
-      r.action,
-      r.resource,
-      r.purpose,
-      ctx.requestId,
+  const rows = records.map((r) => [
+    ctx.scope.municipalityId,
+    ctx.scope.actor.userId,
+    ctx.scope.role,
+    r.orgUnitId ?? null,
+    r.clientId ?? null,
+    r.clientPseudonym ?? null,
+    r.action,
+    r.resource,
+    r.purpose,
+    ctx.requestId,
+  ]);
+  const runner = manager.queryRunner;
+  if (runner?.isTransactionActive) {
+    pending.set(runner, [...(pending.get(runner) ?? []), ...rows]);
+    return;
+  }
+  await insertAuditRows(manager, rows);
+}
+
+async function insertAuditRows(manager: EntityManager, rows: unknown[][]): Promise<void> {
+  // 10 parameters a row; chunked far below PostgreSQL's 65,535 bind parameters.
+  for (let start = 0; start < rows.length; start += 5000) {
+    const chunk = rows.slice(start, start + 5000);
+    const values = chunk.flat();
+    const tuples = chunk.map((_, i) => `(${Array.from({ length: 10 }, (_, j) => `$${i * 10 + j + 1}`).join(', ')})`);
+    await manager.query(
+      `INSERT INTO audit_event (municipality_id, actor_user_id, actor_role, org_unit_id, client_id, client_pseudonym,
+         action, resource, purpose, request_id) VALUES ${tuples.join(', ')}`,
+      values,
     );
-    return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}, $${b + 8}, $${b + 9}, $${b + 10})`;
-  });
-  await manager.query(
-    `INSERT INTO audit_event (municipality_id, actor_user_id, actor_role, org_unit_id, client_id, client_pseudonym,
-       action, resource, purpose, request_id) VALUES ${rows.join(', ')}`,
-    values,
-  );
+  }
+}
+
+/**
+ * Writes a transaction's buffered audit rows as its last statement before COMMIT, and drops them
+ * on ROLLBACK. Registered on the one DataSource (libs/persistence).
+ */
+@EventSubscriber()
+export class AuditFlushSubscriber implements EntitySubscriberInterface {
+  async beforeTransactionCommit(event: TransactionCommitEvent): Promise<void> {
+    const runner = event.queryRunner;
+    // Savepoint releases (nested transactions) also broadcast this; flush only at the outermost commit.
+    if ((runner as unknown as { transactionDepth?: number }).transactionDepth !== 1) return;
+    const rows = pending.get(runner);
+    if (!rows) return;
+    pending.delete(runner);
+    await insertAuditRows(event.manager, rows);
+  }
+
+  afterTransactionRollback(event: TransactionRollbackEvent): void {
+    if ((event.queryRunner as unknown as { transactionDepth?: number }).transactionDepth === 0) pending.delete(event.queryRunner);
+  }
 }

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
+import { AuditFlushSubscriber } from '#audit';
 import { MIGRATIONS } from '#migrations';
 import { ENTITIES } from './entities/index.js';
 import { InstrumentRepository } from './repositories/instrument.repository.js';
@@ -16,6 +17,7 @@ export function createDataSource(url: string, opts: { poolSize?: number; applica
     entities: ENTITIES,
     migrations: MIGRATIONS,
     migrationsTableName: 'schema_migration',
+    subscribers: [AuditFlushSubscriber],
     migrationsTransactionMode: 'each',
     synchronize: false,
     logging: false,
