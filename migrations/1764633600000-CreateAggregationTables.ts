@@ -30,7 +30,8 @@ export class CreateAggregationTables1764633600000 implements MigrationInterface 
 
       -- Level 1: one row per episode and outcome scale (the client's baseline, latest, change and categories).
       CREATE TABLE aggregate_client_scale (
-        episode_id uuid NOT NULL REFERENCES episode(id) ON DELETE CASCADE,
+        -- No foreign keys on derived rows: a recompute deletes and rewrites them, and per-row checks would double a rebuild.
+        episode_id uuid NOT NULL,
         instrument_id uuid NOT NULL,
         scale_id text NOT NULL,
         municipality_id uuid NOT NULL,
@@ -58,15 +59,12 @@ export class CreateAggregationTables1764633600000 implements MigrationInterface 
         computed_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (episode_id, instrument_id, scale_id)
       );
+      -- Only the indexes reads use (by episode through the key, by client): every index slows a rebuild's insert.
       CREATE INDEX aggregate_client_scale_client_idx ON aggregate_client_scale (client_id);
-      CREATE INDEX aggregate_client_scale_unit_idx ON aggregate_client_scale (org_unit_id);
-      CREATE INDEX aggregate_client_scale_method_idx ON aggregate_client_scale (method_id);
-      CREATE INDEX aggregate_client_scale_municipality_idx ON aggregate_client_scale (municipality_id);
-      CREATE INDEX aggregate_client_scale_instrument_idx ON aggregate_client_scale (instrument_id);
 
       -- Level 1: one row per episode (goals, GAS T, whether it has a baseline and a pair).
       CREATE TABLE aggregate_client_episode (
-        episode_id uuid PRIMARY KEY REFERENCES episode(id) ON DELETE CASCADE,
+        episode_id uuid PRIMARY KEY,
         municipality_id uuid NOT NULL,
         client_id uuid NOT NULL,
         org_unit_id uuid NOT NULL,

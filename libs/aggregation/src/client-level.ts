@@ -1,0 +1,160 @@
+import type { EntityManager } from 'typeorm';
+import { ageBandSql } from './periods.js';
+import { bandSql, isCaseSql } from './rules.js';
+
+/** Where a computation writes: the real aggregate tables, or scratch copies for aggregates:check. */
+export interface AggregateTables {
+  clientScale: string;
+  clientEpisode: string;
+  figure: string;
+}
+
+export const AGGREGATE_TABLES: AggregateTables = {
+  clientScale: 'aggregate_client_scale',
+  clientEpisode: 'aggregate_client_episode',
+  figure: 'aggregate_figure',
+};
+
+/** Which episodes a level-1 recompute covers; fills the temporary table agg_ep. */
+export type EpisodeSelection =
+  | { kind: 'municipality'; municipalityId: string }
+  | { kind: 'client'; municipalityId: string; clientId: string }
+  | { kind: 'instrument'; municipalityId: string; instrumentId: string };
+
+async function selectEpisodes(m: EntityManager, sel: EpisodeSelection): Promise<void> {
+  await m.query(`CREATE TEMP TABLE IF NOT EXISTS agg_ep (id uuid PRIMARY KEY) ON COMMIT DROP; TRUNCATE agg_ep;`);
+  if (sel.kind === 'municipality') {
+    await m.query(`INSERT INTO agg_ep SELECT id FROM episode WHERE municipality_id = $1`, [sel.municipalityId]);
+  } else if (sel.kind === 'client') {
+    await m.query(`INSERT INTO agg_ep SELECT id FROM episode WHERE municipality_id = $1 AND client_id = $2`, [sel.municipalityId, sel.clientId]);
+  } else {
+    await m.query(
+      `INSERT INTO agg_ep SELECT DISTINCT episode_id FROM response WHERE municipality_id = $1 AND instrument_id = $2`,
+      [sel.municipalityId, sel.instrumentId],
+    );
+  }
+  await m.query(`ANALYZE agg_ep`);
+}
+
+/**
+ * Level 1, recomputed (never incremented) for the selected episodes: per episode and outcome scale the baseline
+ * (the start occasion's valid score of the current response revision), the latest (the close occasion's valid score
+ * if present, else the most recent later valid score), change, RCI, category (classifyChange), caseness at both
+ * (isCase with the sex-specific cut-off where the definition has one), recovered and reliably recovered
+ * (classifyRecovery); and per episode its goals and GAS T-score (gasTScore). Rules come from agg_rule (loadRules).
+ */
+export async function recomputeClientLevel(m: EntityManager, sel: EpisodeSelection, t: AggregateTables = AGGREGATE_TABLES): Promise<void> {
+  await selectEpisodes(m, sel);
+  if (sel.kind === 'municipality') {
+    await m.query(`DELETE FROM ${t.clientScale} WHERE municipality_id = $1`, [sel.municipalityId]);
+    await m.query(`DELETE FROM ${t.clientEpisode} WHERE municipality_id = $1`, [sel.municipalityId]);
+  } else {
+    if (sel.kind === 'client') {
+      await m.query(`DELETE FROM ${t.clientScale} WHERE client_id = $1`, [sel.clientId]);
+      await m.query(`DELETE FROM ${t.clientEpisode} WHERE client_id = $1`, [sel.clientId]);
+    }
+    await m.query(`DELETE FROM ${t.clientScale} WHERE episode_id IN (SELECT id FROM agg_ep)`);
+    await m.query(`DELETE FROM ${t.clientEpisode} WHERE episode_id IN (SELECT id FROM agg_ep)`);
+  }
+
+  // Scores, baselines and latests in temporary tables with statistics, so the planner joins them by hash whatever the size.
+  await m.query(`DROP TABLE IF EXISTS agg_sc, agg_base, agg_lat`);
+  await m.query(`
+    CREATE TEMP TABLE agg_sc ON COMMIT DROP AS
+    SELECT r.episode_id, r.instrument_id, s.scale_id, s.raw AS score, r.answered_on, o.kind, r.recorded_at, r.id AS response_id
+      FROM agg_ep a
+      JOIN response r ON r.episode_id = a.id AND r.is_current
+      JOIN occasion o ON o.id = r.occasion_id
+      JOIN scale_score s ON s.response_id = r.id AND s.valid
+      JOIN agg_rule ru ON ru.instrument_id = r.instrument_id AND ru.scale_id = s.scale_id AND ru.purpose = 'outcome'`);
+  await m.query(`ANALYZE agg_sc`);
+  await m.query(`
+    CREATE TEMP TABLE agg_base ON COMMIT DROP AS
+    SELECT DISTINCT ON (episode_id, instrument_id, scale_id) episode_id, instrument_id, scale_id, score, answered_on
+      FROM agg_sc WHERE kind = 'start'
+     ORDER BY episode_id, instrument_id, scale_id, answered_on, recorded_at DESC, response_id`);
+  await m.query(`ANALYZE agg_base`);
+  await m.query(`
+    CREATE TEMP TABLE agg_lat ON COMMIT DROP AS
+    SELECT DISTINCT ON (sc.episode_id, sc.instrument_id, sc.scale_id) sc.episode_id, sc.instrument_id, sc.scale_id, sc.score, sc.answered_on, sc.kind
+      FROM agg_sc sc LEFT JOIN agg_base b USING (episode_id, instrument_id, scale_id)
+     WHERE sc.kind <> 'start' AND (b.answered_on IS NULL OR sc.answered_on >= b.answered_on)
+     ORDER BY sc.episode_id, sc.instrument_id, sc.scale_id, (sc.kind = 'close') DESC, sc.answered_on DESC, sc.recorded_at DESC, sc.response_id`);
+  await m.query(`ANALYZE agg_lat`);
+  await m.query(`DROP TABLE IF EXISTS agg_epi`);
+  await m.query(`
+    CREATE TEMP TABLE agg_epi ON COMMIT DROP AS
+    SELECT e.id AS ep_id, e.municipality_id, e.client_id, e.org_unit_id, e.method_id, c.sex, ${ageBandSql('e.start_date', 'c.birth_year')} AS age_band
+      FROM agg_ep a JOIN episode e ON e.id = a.id JOIN client c ON c.id = e.client_id`);
+  await m.query(`ANALYZE agg_epi`);
+
+  await m.query(`
+    INSERT INTO ${t.clientScale} (episode_id, instrument_id, scale_id, municipality_id, client_id, org_unit_id, method_id, sex, age_band,
+      rules_version_id, direction, baseline, baseline_on, baseline_band, latest, latest_on, latest_kind, change, rci, category,
+      case_at_baseline, case_at_latest, recovered, reliably_recovered, anchor_on, computed_at)
+    WITH keys AS (
+      SELECT episode_id, instrument_id, scale_id FROM agg_base UNION SELECT episode_id, instrument_id, scale_id FROM agg_lat
+    ), j AS (
+      SELECT k.episode_id, k.instrument_id, k.scale_id, e.municipality_id, e.client_id, e.org_unit_id, e.method_id, e.sex, e.age_band,
+             ru.version_id, ru.direction, ru.crit_kind, ru.points, ru.sdiff, ru.z, ru.cut_value, ru.cut_female, ru.cut_male, ru.cut_inclusive,
+             ru.band_lo, ru.band_last_hi,
+             b.score AS baseline, b.answered_on AS baseline_on, l.score AS latest, l.answered_on AS latest_on, l.kind AS latest_kind,
+             (l.score::float8 - b.score::float8) AS d
+        FROM keys k JOIN agg_epi e ON e.ep_id = k.episode_id
+        JOIN agg_rule ru USING (instrument_id, scale_id)
+        LEFT JOIN agg_base b USING (episode_id, instrument_id, scale_id) LEFT JOIN agg_lat l USING (episode_id, instrument_id, scale_id)
+    ), c AS (
+      SELECT j.*,
+             CASE WHEN j.crit_kind = 'rci' THEN j.d / j.sdiff END AS rci,
+             CASE WHEN j.d IS NULL OR j.crit_kind IS NULL THEN NULL
+                  WHEN NOT (CASE WHEN j.crit_kind = 'rci' THEN abs(j.d / j.sdiff) > j.z ELSE abs(j.d) >= j.points END) THEN 'no_reliable_change'
+                  WHEN (CASE WHEN j.direction = 'higher_is_better' THEN j.d ELSE -j.d END) > 0 THEN 'reliably_improved'
+                  ELSE 'reliably_deteriorated' END AS category,
+             ${isCaseSql('j.baseline::float8', 'j', 'j.sex')} AS case_b,
+             ${isCaseSql('j.latest::float8', 'j', 'j.sex')} AS case_l
+        FROM j
+    ), f AS (
+      SELECT c.*, CASE WHEN c.latest IS NULL OR c.baseline IS NULL OR c.case_b IS NULL OR c.case_l IS NULL OR NOT c.case_b THEN NULL
+                       ELSE NOT c.case_l END AS recovered
+        FROM c
+    )
+    SELECT episode_id, instrument_id, scale_id, municipality_id, client_id, org_unit_id, method_id, sex, age_band, version_id, direction,
+           baseline, baseline_on, CASE WHEN baseline IS NOT NULL THEN ${bandSql('f.baseline::float8', 'f')} END,
+           latest, latest_on, latest_kind, latest - baseline, rci::numeric, category,
+           CASE WHEN baseline IS NOT NULL THEN case_b END, CASE WHEN latest IS NOT NULL THEN case_l END,
+           recovered, CASE WHEN recovered IS NULL THEN NULL ELSE recovered AND category IS NOT DISTINCT FROM 'reliably_improved' END,
+           coalesce(latest_on, baseline_on), now()
+      FROM f`);
+
+  await m.query(`
+    INSERT INTO ${t.clientEpisode} (episode_id, municipality_id, client_id, org_unit_id, method_id, sex, age_band, start_date, close_date,
+      n_goals, n_goals_measurable, n_goals_assessed, n_goals_attained, gas_t, goals_assessed_on, has_baseline, has_pair, computed_at)
+    WITH la AS (
+      SELECT DISTINCT ON (ga.goal_id) ga.goal_id, ga.gas_level, ga.achieved, ga.recorded_at
+        FROM agg_ep a JOIN goal g ON g.episode_id = a.id JOIN goal_attainment ga ON ga.goal_id = g.id JOIN occasion o ON o.id = ga.occasion_id
+       ORDER BY ga.goal_id, o.due_date DESC, ga.recorded_at DESC
+    ), gx AS (
+      SELECT g.episode_id, g.scale_id, g.gas_levels, g.gas_weight::float8 AS w, la.gas_level::float8 AS x, la.recorded_at, s.latest_on,
+             coalesce(la.achieved, CASE WHEN la.gas_level IS NOT NULL THEN la.gas_level >= 0 END,
+                      CASE WHEN g.target_value IS NOT NULL AND s.latest IS NOT NULL THEN
+                        CASE WHEN s.direction = 'higher_is_better' THEN s.latest >= g.target_value ELSE s.latest <= g.target_value END END) AS att
+        FROM agg_ep a JOIN goal g ON g.episode_id = a.id
+        LEFT JOIN la ON la.goal_id = g.id
+        LEFT JOIN ${t.clientScale} s ON s.episode_id = g.episode_id AND s.instrument_id = g.instrument_id AND s.scale_id = g.scale_id
+    ), gs AS (
+      SELECT episode_id, count(*)::int AS n_goals,
+             count(*) FILTER (WHERE scale_id IS NOT NULL OR gas_levels IS NOT NULL)::int AS n_measurable,
+             count(att)::int AS n_assessed, count(*) FILTER (WHERE att)::int AS n_attained,
+             CASE WHEN count(x) > 0 THEN 50 + (10 * sum(w * x)) / sqrt((1 - 0.3::float8) * sum(w * w) FILTER (WHERE x IS NOT NULL)
+                                                                      + 0.3::float8 * sum(w) FILTER (WHERE x IS NOT NULL) * sum(w) FILTER (WHERE x IS NOT NULL)) END AS gas_t,
+             coalesce(max(recorded_at)::date, max(latest_on) FILTER (WHERE att IS NOT NULL)) AS assessed_on
+        FROM gx GROUP BY episode_id
+    )
+    SELECT e.id, e.municipality_id, e.client_id, e.org_unit_id, e.method_id, c.sex, ${ageBandSql('e.start_date', 'c.birth_year')},
+           e.start_date, e.close_date, coalesce(gs.n_goals, 0), coalesce(gs.n_measurable, 0), coalesce(gs.n_assessed, 0), coalesce(gs.n_attained, 0),
+           gs.gas_t::numeric, gs.assessed_on,
+           EXISTS (SELECT 1 FROM ${t.clientScale} s WHERE s.episode_id = e.id AND s.baseline IS NOT NULL),
+           EXISTS (SELECT 1 FROM ${t.clientScale} s WHERE s.episode_id = e.id AND s.baseline IS NOT NULL AND s.latest IS NOT NULL),
+           now()
+      FROM agg_ep a JOIN episode e ON e.id = a.id JOIN client c ON c.id = e.client_id LEFT JOIN gs ON gs.episode_id = e.id`);
+}
