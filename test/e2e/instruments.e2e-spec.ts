@@ -192,6 +192,11 @@ describe('a municipality-defined instrument', () => {
     expect(next.status).toBe(201);
     expect(next.body).toMatchObject({ code: 'ors_kommun', version: 2, versions: [1, 2], definition: { description: changed.description } });
     expect((await admin.get('/api/v1/instruments/ors_kommun')).body.version).toBe(2);
+    const announced = await t0.dataSource.query(
+      `SELECT count(*)::int AS n FROM outbox o JOIN instrument i ON i.id::text = o.payload->>'instrumentId'
+        WHERE o.topic = 'instrument.changed' AND i.code = 'ors_kommun' AND i.municipality_id = o.municipality_id`,
+    );
+    expect(announced[0].n).toBe(1);
     expect((await admin.get('/api/v1/instruments/ors_kommun/versions/1')).body.definition).toEqual(ORS_LIKE);
     for (const version of [1, 2]) {
       const notHigher = await admin.post('/api/v1/instruments/ors_kommun/versions', { definition: { ...changed, version } });

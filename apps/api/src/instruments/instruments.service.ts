@@ -1,3 +1,4 @@
+import { writeOutbox } from '#jobs';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { conflict, forbidden, invalid, notFound, unprocessable } from '#domain';
@@ -149,6 +150,8 @@ export class InstrumentsService {
       const latest = (await instruments.findVersion(scope.municipalityId, code))!;
       assertNewVersion(storedDefinition(latest), next);
       if (!(await instruments.insertVersion(latest.instrumentId, next))) throw new Error(`Version ${next.version} of ${code} appeared under the lock`);
+      // Scoring rules may have changed: the aggregates of everyone measured with the instrument are recomputed.
+      await writeOutbox(m, scope.municipalityId, [{ topic: 'instrument.changed', payload: { instrumentId: latest.instrumentId } }]);
       return view((await instruments.findVersion(scope.municipalityId, code, next.version))!);
     });
   }
