@@ -1,6 +1,8 @@
 import type { Page } from 'playwright-core';
 import type { DataSource } from 'typeorm';
+import { AggregationEngine } from '#aggregation';
 import { Role } from '#domain';
+import { CohortBuilder } from '../integration/aggregation-fixture.js';
 import { WorldFactory, type TestUser } from '../factories/world.factory.js';
 import { HttpSession } from '../utils/http-session.js';
 
@@ -48,3 +50,51 @@ export function isoDaysAgo(days: number): string {
 }
 
 export type { TestUser };
+
+/**
+ * A municipality with aggregated results (the e2e aggregates cohort, dated inside the rolling 12 months):
+ * unit A subtree c1–c6 (6 clients, 5 pairs: 3 reliably improved, 1 unchanged, 1 deteriorated), unit B 13 clients
+ * (4 improved, 5 unchanged, 4 deteriorated). Municipality: 19 clients, 18 pairs, 7 / 6 / 5 — enough for a politician
+ * to see the categories, while a breakdown by sex hides cells. c1–c4 are in a treatment group of unit A. Users sit
+ * at the root (the whole municipality).
+ */
+export async function seedResults(ds: DataSource) {
+  const c = await new CohortBuilder(ds).setup();
+  const w = c.world;
+  const f = new WorldFactory(ds);
+  const users = {
+    unitHead: await f.user(w.municipalityId, Role.UnitHead, w.root),
+    politician: await f.user(w.municipalityId, Role.Politician, w.root),
+    admin: await f.user(w.municipalityId, Role.Admin, w.root),
+  };
+  await ds.query(`UPDATE org_unit SET name = 'Vuxenenheten' WHERE id = $1`, [w.unitA.id]);
+  await ds.query(`UPDATE org_unit SET name = 'Barn och unga' WHERE id = $1`, [w.unitB.id]);
+  await ds.query(`UPDATE method SET name = 'Motiverande samtal (MI)', evidence_status = 'method_guide' WHERE id = $1`, [c.methodId]);
+  const [group] = await ds.query(`INSERT INTO client_group (municipality_id, org_unit_id, name) VALUES ($1, $2, 'Samtalsgrupp dagtid') RETURNING id`, [w.municipalityId, w.unitA.id]);
+  const rows: readonly (readonly [string, string, number | null, readonly [number, number], readonly [number, number, 'follow_up' | 'close'] | null])[] = [
+    [w.teamA1.id, 'female', 1990, [300, 20], [120, 12, 'follow_up']],
+    [w.unitA.id, 'female', 1985, [290, 15], [100, 4, 'close']],
+    [w.unitA.id, 'male', 1960, [280, 8], [90, 16, 'follow_up']],
+    [w.unitA.id, 'male', 2000, [270, 12], [80, 10, 'follow_up']],
+    [w.unitA.id, 'female', 1995, [260, 22], [70, 9, 'follow_up']],
+    [w.unitA.id, 'unknown', null, [250, 18], null],
+    [w.unitB.id, 'female', 1970, [240, 10], [60, 3, 'follow_up']],
+    // unit B, so the municipality has enough people in each category for figures a politician may see
+    ...[[16, 14], [12, 10], [9, 11], [14, 15], [11, 9]].map(([b, l], i) => [w.unitB.id, i % 2 ? 'male' : 'female', 1980 + i, [230 - i * 5, b!], [50 - i, l!, 'follow_up']] as const),
+    ...[[8, 16], [7, 14], [10, 18], [6, 13]].map(([b, l], i) => [w.unitB.id, i % 2 ? 'female' : 'male', 1970 + i, [200 - i * 5, b!], [40 - i, l!, 'follow_up']] as const),
+    ...[[20, 11], [19, 8], [17, 9]].map(([b, l], i) => [w.unitB.id, 'female', 1990 + i, [180 - i * 5, b!], [30 - i, l!, 'follow_up']] as const),
+  ];
+  const clients: string[] = [];
+  for (const [i, [unitId, sex, birthYear, [startAgo, base], latest]] of rows.entries()) {
+    const clientId = await c.client({ unitId, sex, birthYear });
+    clients.push(clientId);
+    const e = await c.episode({ clientId, unitId, start: isoDaysAgo(startAgo), close: latest?.[2] === 'close' ? isoDaysAgo(latest[0]) : null });
+    await c.measure(e, 'start', 0, isoDaysAgo(startAgo), base);
+    if (latest) await c.measure(e, latest[2], latest[2] === 'close' ? 0 : 1, isoDaysAgo(latest[0]), latest[1]);
+    if (i < 4) await ds.query(`INSERT INTO group_membership (group_id, episode_id, joined_on) VALUES ($1, $2, $3)`, [group.id, e, isoDaysAgo(startAgo)]);
+  }
+  await new AggregationEngine(ds, async () => undefined).rebuild(w.municipalityId);
+  // Nothing relays in the journeys: mark the cohort's outbox rows sent so the figures are not "pending".
+  await ds.query(`UPDATE outbox SET sent_at = now() WHERE municipality_id = $1`, [w.municipalityId]);
+  return { world: w, users, clients, groupId: group.id as string, methodId: c.methodId, phq9: c.phq9 };
+}

@@ -28,6 +28,13 @@ export function suppressSummary(s: Summary, k: number): Summary & { suppressed: 
   return f.value ? { ...s, suppressed: false } : { n: s.n === 0 ? 0 : (null as unknown as number), mean: null, sd: null, suppressed: true };
 }
 
+function suppressCompleteness(s: Share | null, shownPairs: number | null, k: number): SuppressedShare | null {
+  if (!s) return null;
+  const den = suppressFigure(s.denominator, s.denominator, { k });
+  if (den.value === null || shownPairs === null) return { numerator: null, denominator: den.value, value: null, suppressed: true };
+  return { ...s, suppressed: false };
+}
+
 /** The outcome figures of one cell with every figure below k hidden (and its complementary cells). */
 export function suppressOutcome(f: OutcomeFigures, k: number) {
   const pairs = suppressFigure(f.nPairs, f.nPairs, { k });
@@ -48,7 +55,9 @@ export function suppressOutcome(f: OutcomeFigures, k: number) {
   return {
     nClients: suppressFigure(f.nClients, f.nClients, { k }).value,
     nPairs: pairs.value,
-    completeness: suppressShare(f.completeness, k),
+    // Completeness is pairs / clients, and both counts are shown beside it (hiding the share alone, when
+    // clients without a pair are fewer than k, would be undone by them); it is hidden with its clients.
+    completeness: suppressCompleteness(f.completeness, pairs.value, k),
     baseline: suppressSummary(f.baseline, k),
     latest: suppressSummary(f.latest, k),
     change: suppressSummary(f.change, k),

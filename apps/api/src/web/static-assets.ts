@@ -37,6 +37,7 @@ export function assetFiles(publicDir: string, chartJsDir: string): Record<string
     '/assets/app.css': join(publicDir, 'app.css'),
     '/assets/app.js': join(publicDir, 'app.js'),
     '/assets/progress-chart.js': join(publicDir, 'progress-chart.js'),
+    '/assets/dashboard-chart.js': join(publicDir, 'dashboard-chart.js'),
     '/assets/vendor/chart.umd.min.js': join(chartJsDir, 'chart.umd.min.js'),
   };
 }

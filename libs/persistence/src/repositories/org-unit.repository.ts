@@ -33,6 +33,24 @@ export class OrgUnitRepository {
     return r ? { id: r.id, parentId: r.parent_id, kind: r.kind, code: r.code, name: r.name, path: r.path } : null;
   }
 
+  /** The client groups of one unit (a possible aggregate scope), when the unit lies in the scope. */
+  async listGroupsInScope(scope: UnitScope, orgUnitId: string): Promise<{ id: string; name: string }[]> {
+    return this.db.query(
+      `SELECT g.id, g.name FROM client_group g JOIN org_unit u ON u.id = g.org_unit_id
+        WHERE g.municipality_id = $1 AND u.path LIKE ANY($2) AND g.org_unit_id = $3 ORDER BY g.name`,
+      [scope.municipalityId, scope.likePatterns, orgUnitId],
+    );
+  }
+
+  async findGroupInScope(scope: UnitScope, groupId: string): Promise<{ id: string; name: string; orgUnitId: string } | null> {
+    const [g] = await this.db.query(
+      `SELECT g.id, g.name, g.org_unit_id AS "orgUnitId" FROM client_group g JOIN org_unit u ON u.id = g.org_unit_id
+        WHERE g.municipality_id = $1 AND u.path LIKE ANY($2) AND g.id = $3`,
+      [scope.municipalityId, scope.likePatterns, groupId],
+    );
+    return g ?? null;
+  }
+
   /** Creates a unit under a parent (or a root), computing its path from the parent's. Used by seeding and admin. */
   async create(municipalityId: string, u: { parentId: string | null; kind: OrgUnitKind; code: string; name: string }): Promise<OrgUnitRow> {
     const rows = await this.db.query(
