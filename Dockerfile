@@ -12,10 +12,15 @@ RUN npm run build && npm prune --omit=dev
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
-RUN groupadd --system matpunkt && useradd --system --gid matpunkt matpunkt
+# Debian's Chromium prints result reports to PDF (headless, command line); never a downloaded browser.
+RUN apt-get update && apt-get install -y --no-install-recommends chromium fonts-dejavu-core && rm -rf /var/lib/apt/lists/*
+RUN groupadd --system matpunkt && useradd --system --gid matpunkt --create-home matpunkt
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
+# The web UI's templates and static files are read at run time from apps/api (found from dist/ by walking up).
+COPY --from=build /app/apps/api/views apps/api/views
+COPY --from=build /app/apps/api/public apps/api/public
 USER matpunkt
 EXPOSE 3000
 CMD ["node", "dist/apps/api/src/main.js"]

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 const swc = JSON.parse(readFileSync(new URL('./.swcrc', import.meta.url), 'utf8'));
 delete swc.$schema;
 
-const libs = ['domain', 'config', 'instruments', 'statistics', 'persistence', 'jobs', 'access', 'audit', 'logging'];
+const libs = ['domain', 'config', 'instruments', 'statistics', 'persistence', 'jobs', 'access', 'audit', 'logging', 'imports', 'aggregation', 'reports'];
 const moduleNameMapper = {
   ...Object.fromEntries(libs.map((l) => [`^#${l}$`, `<rootDir>/libs/${l}/src/index.ts`])),
   '^#migrations$': '<rootDir>/migrations/index.ts',
@@ -24,6 +24,8 @@ export default {
   // One database for the integration and e2e tiers; started once, before any project runs.
   globalSetup: '<rootDir>/test/utils/global-setup.ts',
   globalTeardown: '<rootDir>/test/utils/global-teardown.ts',
+  // Database and browser tests on a loaded 2-core machine can exceed jest's 5 s default.
+  testTimeout: 30_000,
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'] },
     {
@@ -36,5 +38,14 @@ export default {
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
     },
+    // Browser journeys (playwright-core driving Debian's /usr/bin/chromium): only in `npm run test:ui`,
+    // which sets MATPUNKT_UI_TESTS, so `npm test` needs no browser.
+    // Property-based abuse tests over HTTP (fast-check, thousands of cases): only in `npm run test:abuse`.
+    ...(process.env.MATPUNKT_ABUSE_TESTS
+      ? [{ ...base, displayName: 'abuse', testMatch: ['<rootDir>/test/abuse/**/*.abuse-spec.ts'] }]
+      : []),
+    ...(process.env.MATPUNKT_UI_TESTS
+      ? [{ ...base, displayName: 'ui', testMatch: ['<rootDir>/test/ui/**/*.ui-spec.ts']}]
+      : []),
   ],
 };

@@ -3,6 +3,7 @@ import { Role } from '#domain';
 import { INDIVIDUAL_LEVEL_PERMISSIONS } from '#access';
 import { verifyAuditChain } from '#audit';
 import { listRoutes } from '../../apps/api/src/common/route-check.js';
+import { WEB_CONTROLLERS } from '../../apps/api/src/web/web-controllers.js';
 import { WorldFactory, type TestUser } from '../factories/world.factory.js';
 import { HttpSession } from '../utils/http-session.js';
 import { createTestApp, type TestApp } from '../utils/test-app.js';
@@ -45,7 +46,18 @@ describe('deny by default', () => {
     expect(routes.length).toBeGreaterThan(5);
     for (const r of routes) expect(r.public || r.permission !== null).toBe(true);
     expect(routes.filter((r) => r.public).map((r) => `${r.method} ${r.path}`).sort()).toEqual(
-      ['GET /health/live', 'GET /health/ready', 'POST /auth/sign-in'].sort(),
+      [
+        'GET /health/live',
+        'GET /health/ready',
+        'POST /auth/sign-in',
+        'GET /auth/oidc/start',
+        'GET /auth/oidc/callback',
+        // The web UI's sign-in form, language switch and accessibility statement.
+        'GET /logga-in',
+        'POST /logga-in',
+        'GET /sprak',
+        'GET /tillganglighet',
+      ].sort(),
     );
   });
 
@@ -117,7 +129,9 @@ describe('roles without individual-level access', () => {
     for (const user of [politician, analyst, admin]) {
       const s = await HttpSession.signIn(t.baseUrl, user.username);
       for (const r of individual) {
-        const url = `/api/v1${r.path.replace(':id', '00000000-0000-4000-8000-000000000000')}`;
+        // Pages (apps/api/src/web) are served outside the API prefix; they are guarded the same way.
+        const prefix = WEB_CONTROLLERS.some((c) => c.name === r.controller) ? '' : '/api/v1';
+        const url = `${prefix}${r.path.replace(/:\w+/g, '00000000-0000-4000-8000-000000000000')}`;
         const res = await s.request(r.method, url, r.method === 'GET' ? undefined : { homeUnitId: world.unitA.id });
         expect({ route: `${r.method} ${r.path}`, role: user.role, status: res.status }).toEqual({ route: `${r.method} ${r.path}`, role: user.role, status: 403 });
       }

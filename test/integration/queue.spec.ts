@@ -24,7 +24,8 @@ async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_00
 beforeAll(async () => {
   await (await openTestDataSource()).destroy();
   worker = await NestFactory.createApplicationContext(
-    WorkerModule.forRoot({ databaseUrl: testDatabaseUrl(), redisUrl: process.env.REDIS_URL || undefined, queuePrefix: `mp-test-${randomUUID().slice(0, 8)}` }),
+    // No outbox relay here: this file tests the queue; aggregation.spec.ts runs the relay (and its jobs) on the shared test database.
+    WorkerModule.forRoot({ databaseUrl: testDatabaseUrl(), redisUrl: process.env.REDIS_URL || undefined, queuePrefix: `mp-test-${randomUUID().slice(0, 8)}`, relay: { enabled: false } }),
     { logger: false },
   );
   await worker.init();

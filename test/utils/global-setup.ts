@@ -40,6 +40,10 @@ async function startEmbedded(port: number): Promise<string> {
  * "test", because it drops every table first.
  */
 export default async function globalSetup(globalConfig: { selectProjects?: string[] }): Promise<void> {
+  // Every test file signs in from 127.0.0.1 against one database: lift the sign-in rate limits for the
+  // run (workers inherit this); test/e2e/oidc-rate-limit-and-headers.e2e-spec.ts sets its own low ones.
+  process.env.SIGN_IN_RATE_LIMIT_PER_IP ??= '100000';
+  process.env.SIGN_IN_RATE_LIMIT_PER_USERNAME ??= '100000';
   if (process.env.TEST_DATABASE_URL) return;
   const selected = globalConfig.selectProjects;
   if (selected && selected.every((p) => p === 'unit')) return; // unit specs touch no database

@@ -9,6 +9,8 @@ import type { Logger } from 'pino';
 import { PinoNestLogger } from '#logging';
 import { AppModule, type ApiModuleOptions } from './app.module.js';
 import { assertEveryRouteDeclaresAccess } from './common/route-check.js';
+import { registerWebPlugins, webRouteExclusions } from './web/web-app.js';
+import { WEB_CONTROLLERS } from './web/web-controllers.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -54,13 +56,15 @@ export async function createApiApp(
       },
     },
   } as never);
+  await registerWebPlugins(app);
   app.getHttpAdapter().getInstance().addHook('onSend', async (req, reply, payload) => {
     void reply.header('X-Request-Id', req.id);
     // API answers may hold personal data: never cache them.
     if (req.url.startsWith('/api/v1')) void reply.header('Cache-Control', 'no-store');
     return payload;
   });
-  app.setGlobalPrefix('api/v1', { exclude: ['health/live', 'health/ready'] });
+  // The pages (apps/api/src/web) live outside the API prefix.
+  app.setGlobalPrefix('api/v1', { exclude: ['health/live', 'health/ready', ...webRouteExclusions(WEB_CONTROLLERS)] });
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,

@@ -22,6 +22,11 @@ export function assertOneHandlerPerJob(handlers: readonly JobHandler[]): Map<Job
 export const SCHEDULES = [
   { id: 'audit-verify-nightly', pattern: '15 2 * * *', item: { name: JobName.AuditVerifyChain, data: { trigger: 'schedule' } } },
   { id: 'schedule-advance-nightly', pattern: '5 0 * * *', item: { name: JobName.ScheduleAdvance, data: { trigger: 'schedule' } } },
+  { id: 'aggregate-refresh-nightly', pattern: '20 0 * * *', item: { name: JobName.AggregateRefreshDaily, data: { trigger: 'schedule' } } },
+  { id: 'log-review-flags-nightly', pattern: '30 1 * * *', item: { name: JobName.LogReviewFlagAccess, data: { trigger: 'schedule' } } },
+  { id: 'retention-nightly', pattern: '45 2 * * *', item: { name: JobName.RetentionRun, data: { trigger: 'schedule' } } },
+  // After the nightly aggregate rebuild (00:20): the first night after a period ends generates its reports.
+  { id: 'report-schedule-daily', pattern: '30 3 * * *', item: { name: JobName.ReportScheduleDue, data: { trigger: 'schedule' } } },
 ] as const;
 
 /** Starts one BullMQ worker per queue and dispatches jobs to their handler by name. */

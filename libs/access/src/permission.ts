@@ -10,11 +10,24 @@ export enum Permission {
   UserAdmin = 'user.admin',
   AuditReview = 'audit.review',
   AggregateRead = 'aggregate.read',
+  /** Hand answers of elements 10/11 and a method's description in the 11-element model. */
+  EvidenceWrite = 'evidence.write',
   /** Instrument definitions: not personal data, so every role reads them. */
   InstrumentRead = 'instrument.read',
   InstrumentAdmin = 'instrument.admin',
   /** Methods and their measurement plans: organisation data, administered by admins. */
   MethodAdmin = 'method.admin',
+  /** Unit- and method-level follow-up notes (staff meetings, method adjustments): no client data. */
+  NoteWrite = 'note.write',
+  NoteRead = 'note.read',
+  /** Bulk import of historical client data (docs/import.md): writes clients, episodes and responses. */
+  ImportRun = 'import.run',
+  /** Retention (gallring): the dry-run report and run history, counts only (docs/retention.md). */
+  RetentionAdmin = 'retention.admin',
+  /** Result report definitions and "generate now" (docs/reports.md): within the user's own units. */
+  ReportAdmin = 'report.admin',
+  /** Downloading stored result reports: politicians their municipality's politician reports, others within access. */
+  ReportRead = 'report.read',
 }
 
 /** Permissions that reach individual-level data. Granted only to roles that work with clients. */
@@ -22,6 +35,7 @@ export const INDIVIDUAL_LEVEL_PERMISSIONS: ReadonlySet<Permission> = new Set([
   Permission.ClientRead,
   Permission.ClientWrite,
   Permission.ClientSearch,
+  Permission.ImportRun,
 ]);
 
 /**
@@ -37,6 +51,10 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     Permission.AuditReview,
     Permission.InstrumentRead,
     Permission.InstrumentAdmin,
+    Permission.EvidenceWrite,
+    Permission.RetentionAdmin,
+    Permission.ReportAdmin,
+    Permission.ReportRead,
   ],
   [Role.UnitHead]: [
     Permission.SelfRead,
@@ -46,7 +64,13 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     Permission.ClientSearch,
     Permission.AuditReview,
     Permission.AggregateRead,
+    Permission.EvidenceWrite,
     Permission.InstrumentRead,
+    Permission.NoteWrite,
+    Permission.NoteRead,
+    Permission.ImportRun,
+    Permission.ReportAdmin,
+    Permission.ReportRead,
   ],
   [Role.Caseworker]: [
     Permission.SelfRead,
@@ -57,8 +81,8 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     Permission.AggregateRead,
     Permission.InstrumentRead,
   ],
-  [Role.Analyst]: [Permission.SelfRead, Permission.OrgRead, Permission.AggregateRead, Permission.InstrumentRead],
-  [Role.Politician]: [Permission.SelfRead, Permission.OrgRead, Permission.AggregateRead, Permission.InstrumentRead],
+  [Role.Analyst]: [Permission.SelfRead, Permission.OrgRead, Permission.AggregateRead, Permission.InstrumentRead, Permission.NoteRead],
+  [Role.Politician]: [Permission.SelfRead, Permission.OrgRead, Permission.AggregateRead, Permission.InstrumentRead, Permission.ReportRead],
 };
 
 export function roleGrants(role: Role, permission: Permission): boolean {

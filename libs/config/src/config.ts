@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { EnvDto } from './env.dto.js';
+import { parseRetention, type RetentionConfig } from './retention-config.js';
 import { type LogReviewConfig, type OidcConfig, parseLogReview, parseOidcConfig, parseSignInRateLimit, type SignInRateLimitConfig } from './trust-config.js';
 
 export interface AppConfig {
@@ -18,6 +19,7 @@ export interface AppConfig {
   oidc: OidcConfig | undefined;
   signInRateLimit: SignInRateLimitConfig;
   logReview: LogReviewConfig;
+  retention: RetentionConfig;
   logLevel: string;
 }
 
@@ -52,6 +54,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): AppConfig {
     }
   }
   const oidc = parseOidcConfig(dto, nodeEnv, problems);
+  const retention = parseRetention(dto, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   const encryptionKey = Buffer.from(dto.PII_ENCRYPTION_KEY ?? DEV_SECRETS.PII_ENCRYPTION_KEY, 'base64');
   return {
@@ -71,6 +74,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): AppConfig {
     oidc,
     signInRateLimit: parseSignInRateLimit(dto),
     logReview: parseLogReview(dto),
+    retention,
     logLevel: dto.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
   };
 }

@@ -99,4 +99,15 @@ export class EnvDto {
 
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1440)
   LOG_REVIEW_MANY_CLIENTS_WINDOW_MINUTES?: number;
+
+  // Retention (gallring, docs/retention.md).
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100)
+  RETENTION_YEARS?: number;
+
+  /** Comma-separated days of the month (research exception), or "none". */
+  @IsOptional() @IsString() @MaxLength(200)
+  RETENTION_KEEP_BIRTH_DAYS?: string;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(10000)
+  RETENTION_BATCH_SIZE?: number;
 }

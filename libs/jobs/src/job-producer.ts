@@ -31,7 +31,10 @@ export class JobProducer {
    * Adds a job. A deterministic `jobId` makes a repeated enqueue of the same work a no-op while
    * the first is still known to the queue.
    */
-  async enqueue(item: JobItem, opts: { jobId?: string; delay?: number } = {}): Promise<string | undefined> {
+  async enqueue(
+    item: JobItem,
+    opts: Pick<JobsOptions, 'jobId' | 'delay' | 'removeOnComplete' | 'removeOnFail'> = {},
+  ): Promise<string | undefined> {
     const job = await this.queue(JOB_QUEUE[item.name]).add(item.name, item.data, { ...opts });
     return job.id;
   }

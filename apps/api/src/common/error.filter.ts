@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, ErrorKind, type FieldError } from '#domain';
+import { sendPageErrorIfPage } from '../web/error-page.js';
 
 const STATUS: Record<ErrorKind, number> = {
   [ErrorKind.Invalid]: 400,
@@ -55,6 +56,10 @@ export class ErrorFilter implements ExceptionFilter {
     const requestId = String(request.id);
     const [status, body] = this.toBody(exception, requestId);
     if (status === 401) void reply.header('WWW-Authenticate', 'Cookie, Bearer');
+    // A domain error may say when to try again (an idempotent request still in flight, sign-in rate limiting).
+    const retryAfter = (exception as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds;
+    if (exception instanceof DomainError && typeof retryAfter === 'number') void reply.header('Retry-After', String(retryAfter));
+    if (sendPageErrorIfPage(request, reply, status, body, this.logger)) return;
     void reply.status(status).header('Cache-Control', 'no-store').send(body);
   }
 

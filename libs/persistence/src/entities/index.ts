@@ -37,6 +37,9 @@ import { SignInThrottleEntity } from './sign-in-throttle.entity.js';
 import { LogReviewSampleEntity } from './log-review-sample.entity.js';
 import { LogReviewSampleItemEntity } from './log-review-sample-item.entity.js';
 import { AccessFlagEntity } from './access-flag.entity.js';
+import { RetentionRunEntity } from './retention-run.entity.js';
+import { ReportDefinitionEntity } from './report-definition.entity.js';
+import { ResultReportEntity } from './result-report.entity.js';
 
 export {
   MunicipalityEntity,
@@ -77,6 +80,9 @@ export {
   LogReviewSampleEntity,
   LogReviewSampleItemEntity,
   AccessFlagEntity,
+  RetentionRunEntity,
+  ReportDefinitionEntity,
+  ResultReportEntity,
 };
 export type { ElementDescriptions } from './method.entity.js';
 export type { InstrumentLicenceKind } from './instrument.entity.js';
@@ -85,6 +91,7 @@ export type { GasLevels } from './goal.entity.js';
 export type { FollowUpNoteKind } from './follow-up-note.entity.js';
 export type { LogReviewVerdict } from './log-review-sample-item.entity.js';
 export type { AccessFlagKind } from './access-flag.entity.js';
+export type { RetentionRule, RetentionRunState } from './retention-run.entity.js';
 export type { ImportFormat, ImportJobPhase, ImportJobState } from './import-job.entity.js';
 export { numericTransformer, type JsonDocument, type JsonScalar, type JsonValue } from './columns.js';
 
@@ -128,4 +135,7 @@ export const ENTITIES = [
   LogReviewSampleEntity,
   LogReviewSampleItemEntity,
   AccessFlagEntity,
+  RetentionRunEntity,
+  ReportDefinitionEntity,
+  ResultReportEntity,
 ];
