@@ -182,3 +182,13 @@ describe('exports', () => {
     expect((await s.get(`/api/v1/exports/aggregates/units/${cohort.c.world.unitA.id}?format=csv`)).status).toBe(403);
   });
 });
+
+describe('the aggregates API behind the report, for a politician', () => {
+  it('hides per-method episode counts together (M2 = 3 and M = 20), so the shown total cannot give one back', async () => {
+    const res = await (await as(users.politician)).get(`/api/v1/aggregates/municipality?period=${REPORT_PERIOD}`);
+    expect(res.status).toBe(200);
+    const byMethod = res.body.episodesByMethod as { started: number | null }[];
+    expect(byMethod).toHaveLength(2);
+    expect(byMethod.map((m) => m.started)).toEqual([null, null]);
+  });
+});

@@ -148,16 +148,24 @@ export class AggregatesService {
         };
       }),
     }));
-    const byMethod = [...bySubject('episodes')].filter(([s]) => s !== '*').map(([methodId, byCell]) => {
-      const r = byCell.get('all');
-      const f = r ? episodeFigures(r.stats) : null;
-      return {
-        methodId,
-        started: f && (k === null ? f.started : suppressFigure(f.started, f.started, { k }).value),
-        active: f && (k === null ? f.active : suppressFigure(f.active, f.active, { k }).value),
-        completeness: f && (k === null ? f.completeness : suppressShare(f.completeness, k)),
-      };
-    });
+    // Per-method counts add up to the scope's total, which is shown: a lone hidden method could be computed
+    // back from it, so the methods are suppressed together, with complementary cells (like a table row).
+    const methodRows = [...bySubject('episodes')]
+      .filter(([s]) => s !== '*')
+      .map(([methodId, byCell]) => {
+        const r = byCell.get('all');
+        return { methodId, f: r ? episodeFigures(r.stats) : null };
+      });
+    const shownAlongTotal = (counts: number[]) =>
+      k === null ? counts.map(() => true) : suppressTable({ counts, total: counts.reduce((a, b) => a + b, 0) }, { k }).counts.map((c, i) => c.value !== null || counts[i] === 0);
+    const startedShown = shownAlongTotal(methodRows.map((m) => m.f?.started ?? 0));
+    const activeShown = shownAlongTotal(methodRows.map((m) => m.f?.active ?? 0));
+    const byMethod = methodRows.map(({ methodId, f }, i) => ({
+      methodId,
+      started: f && (startedShown[i] ? f.started : null),
+      active: f && (activeShown[i] ? f.active : null),
+      completeness: f && (k === null ? f.completeness : suppressShare(f.completeness, k)),
+    }));
     return {
       scope: resolved.label,
       period: { key: period, ...periodRange(period, reference) },
