@@ -141,6 +141,61 @@ describe('SQL and HTML in free text', () => {
   });
 });
 
+/** RFC 4180 with `;` as separator, as toCsv writes it: the fields of each line, unquoted. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ';') {
+      row.push(field);
+      field = '';
+    } else if (ch === '\r' && text[i + 1] === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      i++;
+    } else field += ch;
+  }
+  return rows;
+}
+
 describe('formula prefixes in exports', () => {
-  it.todo('no export endpoint (CSV/XLSX) exists yet: add a property here when one does (=, +, -, @, tab, CR must be neutralised)');
+  it('no text cell of a CSV export starts with = + - @ tab or CR, and every text survives after its neutralising quote', async () => {
+    const { toCsv } = await import('../../libs/reports/src/spreadsheet.js');
+    const cellText = fc.oneof(
+      fc.tuple(fc.constantFrom('=', '+', '-', '@', '\t', '\r'), weirdText).map(([p, rest]) => `${p}${rest}`),
+      weirdText,
+    );
+    await fc.assert(
+      fc.property(fc.array(fc.array(fc.oneof(cellText, fc.integer({ min: -1000, max: 1000 }), fc.constant(null)), { minLength: 3, maxLength: 3 }), { minLength: 1, maxLength: 5 }), (rows) => {
+        const csv = toCsv({ name: 'Export', header: ['Enhet', 'Antal', 'Andel'], rows }).toString('utf8');
+        expect(csv.startsWith('\uFEFF')).toBe(true);
+        const parsed = parseCsv(csv.slice(1));
+        expect(parsed).toHaveLength(rows.length + 1);
+        rows.forEach((r, i) =>
+          r.forEach((cell, j) => {
+            const out = parsed[i + 1]![j]!;
+            if (typeof cell === 'string') {
+              expect(out).not.toMatch(/^[=+\-@\t\r]/);
+              expect(out === cell || out === `'${cell}`).toBe(true);
+            } else {
+              expect(out).toBe(cell === null ? '..' : String(cell));
+            }
+          }),
+        );
+      }),
+      { ...FC, numRuns: RUNS },
+    );
+  });
 });
