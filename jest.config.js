@@ -45,7 +45,14 @@ export default {
       ? [{ ...base, displayName: 'abuse', testMatch: ['<rootDir>/test/abuse/**/*.abuse-spec.ts'] }]
       : []),
     ...(process.env.MATPUNKT_UI_TESTS
-      ? [{ ...base, displayName: 'ui', testMatch: ['<rootDir>/test/ui/**/*.ui-spec.ts']}]
+      ? [
+          {
+            ...base,
+            displayName: 'ui',
+            // Everything that needs Debian's Chromium (and poppler for PDF checks): UI journeys and report PDFs.
+            testMatch: ['<rootDir>/test/ui/**/*.ui-spec.ts', '<rootDir>/test/browser/**/*.browser-spec.ts'],
+          },
+        ]
       : []),
   ],
 };

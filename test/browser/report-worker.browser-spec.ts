@@ -11,8 +11,8 @@ import { ReportScheduleDueHandler } from '../../apps/worker/src/handlers/report-
 import { WorkerModule } from '../../apps/worker/src/worker.module.js';
 import { WorldFactory } from '../factories/world.factory.js';
 import { openTestDataSource, testDatabaseUrl } from '../utils/database.js';
-import { waitFor } from './aggregation-fixture.js';
-import { buildReportCohort, numericCells, pdfPagesToPng, rebuildAggregates, REPORT_PERIOD, REPORT_TODAY, rowCells } from './report-fixture.js';
+import { waitFor } from '../integration/aggregation-fixture.js';
+import { buildReportCohort, numericCells, pdfPagesToPng, rebuildAggregates, REPORT_PERIOD, REPORT_TODAY, rowCells } from '../integration/report-fixture.js';
 
 const backend = process.env.REDIS_URL ? 'redis' : 'postgres';
 let ds: DataSource;
