@@ -68,9 +68,11 @@ describe('fault: the worker is killed with SIGKILL in mid-job and restarted', ()
   it('loses nothing, and aggregates:check reports zero differences', async () => {
     worker.start();
     const written: { episodeId: string; latest: number }[] = [];
-    // Write while the worker runs, and kill it the moment a recompute is inside its transaction.
+    // Write while the worker runs, and kill it the moment a recompute is inside its transaction. The writer keeps
+    // going until the kill (a fast machine could otherwise finish every write, and its recomputes, first).
+    let killed = false;
     const writing = (async () => {
-      for (let i = 0; i < 60; i++) written.push(await writeClient(i));
+      for (let i = 0; !killed && i < 90; i++) written.push(await writeClient(i));
     })();
     await waitFor(
       async () => {
@@ -84,7 +86,10 @@ describe('fault: the worker is killed with SIGKILL in mid-job and restarted', ()
       'a recompute in progress',
     );
     await worker.kill('SIGKILL');
-    await writing; // writes go on while the worker is dead: they wait in the outbox
+    killed = true;
+    await writing;
+    // Writes go on while the worker is dead: they wait in the outbox.
+    for (let i = 90; i < 100; i++) written.push(await writeClient(i));
     const [{ unsent }] = await ds.query(`SELECT count(*)::int AS unsent FROM outbox WHERE sent_at IS NULL`);
     expect(unsent).toBeGreaterThan(0);
     worker = new WorkerProcess(env());
