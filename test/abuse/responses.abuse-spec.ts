@@ -95,7 +95,7 @@ describe('answers out of range or of the wrong type (POST /occasions/:id/respons
 describe('regressions found by these properties', () => {
   it('an answer keyed by an Object.prototype name (toString, valueOf, …) is refused, not silently dropped', async () => {
     await nothingStored(t.dataSource, open.world.municipalityId, async () => {
-      for (const key of ['toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', 'toLocaleString', '__defineGetter__']) {
+      for (const key of ['toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', 'toLocaleString', '__defineGetter__', 'prototype']) {
         const answers = { ...Object.fromEntries(ITEMS.map((id) => [id, 1])), [key]: 3 };
         const res = await record(open.occasion(OccasionKind.Start).id, body(answers));
         expect(res.status).toBe(400);

@@ -48,7 +48,8 @@ export const MAX_JSON_DEPTH = 64;
  * silently skips them when it copies a nested object, so `{"answers": {"toString": 3}}` would be stored without
  * that answer instead of refused; no DTO field uses such a name.
  */
-const RESERVED_KEYS: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
+// `prototype` is not a member of Object.prototype, but class-transformer skips it too (found by the abuse suite).
+const RESERVED_KEYS: ReadonlySet<string> = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
 
 /**
  * NUL (PostgreSQL text and jsonb cannot hold it: the insert failed, a 500) and lone UTF-16 surrogates (not
