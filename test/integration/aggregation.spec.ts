@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { AggregationEngine, recomputeJobId, requestScopes } from '#aggregation';
+import { AggregationEngine, recomputeJobId, requestScopes, tierKey } from '#aggregation';
 import { JobName, JobProducer, QueueName } from '#jobs';
 import { WorkerModule } from '../../apps/worker/src/worker.module.js';
 import { openTestDataSource, testDatabaseUrl } from '../utils/database.js';
@@ -118,19 +118,21 @@ describe(`aggregation through the outbox relay and BullMQ on ${backend}`, () => 
     expect((await engine.check(c.world.municipalityId)).total).toBe(0);
   }, 120_000);
 
-  it('coalesces: a burst of requests for one scope waits as one job', async () => {
+  it('coalesces: a burst of requests for scopes of one tier waits as one job', async () => {
     const producer = worker.get(JobProducer);
     const queue = producer.queue(QueueName.Aggregation);
     await queue.pause();
     try {
-      const key = `unit:${c.world.unitA.id}`;
+      const municipalityId = c.world.municipalityId;
+      const tier = tierKey('smallbatch', municipalityId);
       for (let i = 0; i < 20; i++) {
-        const reqs = await ds.transaction((m) => requestScopes(m, [{ scopeKey: key, municipalityId: c.world.municipalityId, sourceAt: new Date() }]));
-        await engine.enqueue(reqs);
+        const key = i % 2 ? `unit:${c.world.unitA.id}` : `unit:${c.world.unitB.id}`;
+        const reqs = await ds.transaction((m) => requestScopes(m, [{ scopeKey: key, municipalityId, sourceAt: new Date() }, { scopeKey: tier, municipalityId, sourceAt: null }]));
+        await engine.enqueue(reqs.filter((r) => r.scopeKey === tier));
       }
-      const [{ computed_seq }] = await ds.query(`SELECT computed_seq FROM aggregate_scope_state WHERE scope_key = $1`, [key]);
+      const [{ computed_seq }] = await ds.query(`SELECT computed_seq FROM aggregate_scope_state WHERE scope_key = $1`, [tier]);
       const waiting = await queue.getJobs(['waiting', 'prioritized', 'delayed']);
-      expect(waiting.filter((j) => j.name === JobName.AggregateRecomputeScope && j.data.scopeKey === key).map((j) => j.id)).toEqual([recomputeJobId(key, computed_seq)]);
+      expect(waiting.filter((j) => j.name === JobName.AggregateRecomputeScope && j.data.scopeKey === tier).map((j) => j.id)).toEqual([recomputeJobId(tier, computed_seq)]);
     } finally {
       await queue.resume();
     }
@@ -140,23 +142,24 @@ describe(`aggregation through the outbox relay and BullMQ on ${backend}`, () => 
   it('a request that arrives while the scope is being recomputed is not lost', async () => {
     const key = `unit:${c.world.unitB.id}`;
     const municipalityId = c.world.municipalityId;
+    const tiers = ['smallbatch', 'largebatch'].map((t) => ({ scopeKey: tierKey(t as 'smallbatch' | 'largebatch', municipalityId), municipalityId, sourceAt: null }));
     // Hold the scope's state row while the job starts: the job snapshots requested_seq, then we request again
-    // before it finishes; the job must leave the scope pending and re-enqueue it.
+    // before it finishes; the job must leave the scope pending and re-enqueue its tier.
     const enqueued: string[] = [];
     const local = new AggregationEngine(ds, async (reqs) => void enqueued.push(...reqs.map((r) => r.scopeKey)));
-    await ds.transaction((m) => requestScopes(m, [{ scopeKey: key, municipalityId, sourceAt: new Date() }]));
+    await ds.transaction((m) => requestScopes(m, [{ scopeKey: key, municipalityId, sourceAt: new Date() }, ...tiers]));
     const runner = ds.createQueryRunner();
     await runner.connect();
     await runner.startTransaction();
     // A competing request that commits only after the job has read its snapshot.
-    await requestScopes(runner.manager, [{ scopeKey: key, municipalityId, sourceAt: new Date() }]);
+    await requestScopes(runner.manager, [{ scopeKey: key, municipalityId, sourceAt: new Date() }, ...tiers]);
     const job = local.recompute(municipalityId, key);
     await new Promise((r) => setTimeout(r, 300));
     await runner.commitTransaction();
     await runner.release();
     expect(await job).toBe('computed');
     const [st] = await ds.query(`SELECT requested_seq, computed_seq FROM aggregate_scope_state WHERE scope_key = $1`, [key]);
-    if (BigInt(st.requested_seq) > BigInt(st.computed_seq)) expect(enqueued).toContain(key);
+    if (BigInt(st.requested_seq) > BigInt(st.computed_seq)) expect(enqueued.filter((k) => k.endsWith(`batch:${municipalityId}`)).length).toBeGreaterThan(0);
     await settle();
     expect((await engine.check(municipalityId)).total).toBe(0);
   }, 60_000);

@@ -100,7 +100,7 @@ describe('entities match the migrated schema', () => {
       const expected = Object.fromEntries(
         meta().columns.map((c) => [
           c.databaseName,
-          { type: DATA_TYPE[String(c.type)] ?? `unmapped ${String(c.type)}`, nullable: c.isNullable },
+          { type: c.isArray ? 'ARRAY' : (DATA_TYPE[String(c.type)] ?? `unmapped ${String(c.type)}`), nullable: c.isNullable },
         ]),
       );
       expect(expected).toEqual(actual);

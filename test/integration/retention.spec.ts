@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { DataSource } from 'typeorm';
 import { verifyAuditChain } from '#audit';
+import { AggregationEngine } from '#aggregation';
 import { getConfig } from '#config';
 import { JobName } from '#jobs';
 import {
@@ -242,7 +243,7 @@ describe('the nightly job', () => {
   });
 
   it('runs every municipality and reconciles each (a day on which nothing in the test database is due)', async () => {
-    const handler = new RetentionRunHandler(ds);
+    const handler = new RetentionRunHandler(ds, new AggregationEngine(ds, async () => undefined));
     let result = await handler.handle({ trigger: 'manual', today: '2001-06-01' });
     while (result.locked) {
       await new Promise((res) => setTimeout(res, 200));

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { swedishToday } from '#domain';
 import { getConfig } from '#config';
+import { AggregationEngine } from '#aggregation';
 import { createLogger } from '#logging';
 import { createDataSource, IdentityCrypto, resolveDatabase, retentionDryRun, runRetention } from '#persistence';
 
@@ -33,7 +34,15 @@ async function main(): Promise<void> {
       }
       return;
     }
-    const result = await runRetention(ds, crypto, { rule, referenceDate: on, trigger: 'manual', batchSize: config.retention.batchSize });
+    // Queue-less engine: the retention takes contributions out of the cells; the worker's sweep recomputes the figures.
+    const engine = new AggregationEngine(ds, async () => undefined);
+    const result = await runRetention(ds, crypto, {
+      rule,
+      referenceDate: on,
+      trigger: 'manual',
+      batchSize: config.retention.batchSize,
+      beforeDelete: (tx, municipalityId, clientIds) => engine.forgetClients(tx, municipalityId, clientIds),
+    });
     if (result.locked) {
       process.stdout.write('Another retention run holds the lock; nothing done.\n');
       process.exitCode = 1;

@@ -18,8 +18,8 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
 
   constructor(
     @Inject(DataSource) ds: DataSource,
-    @Inject(AggregationEngine) engine: AggregationEngine,
-    @Inject(JobProducer) producer: JobProducer,
+    @Inject(AggregationEngine) private readonly engine: AggregationEngine,
+    @Inject(JobProducer) private readonly producer: JobProducer,
     @Inject(RELAY_OPTIONS) private readonly options: RelayOptions,
   ) {
     this.relay = new OutboxRelay(
@@ -36,8 +36,15 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     );
   }
 
-  onApplicationBootstrap(): void {
-    if (this.options.enabled) this.relay.start();
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.options.enabled) return;
+    // A municipality whose cells were never built (new install, or the upgrade that introduced them) is rebuilt
+    // once; until then its client batches start from empty cells, which the rebuild replaces.
+    for (const municipalityId of await this.engine.municipalitiesWithoutCells()) {
+      await this.producer.enqueue({ name: JobName.AggregateRebuild, data: { municipalityId, trigger: 'manual' } }, { jobId: `rebuild.${municipalityId}.cells` });
+      this.logger.log({ msg: 'aggregate cells missing; rebuild enqueued', municipalityId });
+    }
+    this.relay.start();
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -6,32 +6,44 @@ import { bandSql, isCaseSql } from './rules.js';
 export interface AggregateTables {
   clientScale: string;
   clientEpisode: string;
+  cell: string;
   figure: string;
 }
 
 export const AGGREGATE_TABLES: AggregateTables = {
   clientScale: 'aggregate_client_scale',
   clientEpisode: 'aggregate_client_episode',
+  cell: 'aggregate_cell',
   figure: 'aggregate_figure',
 };
+
+/** Level-1 columns (computed_at aside): what a rebuild compares and aggregates:check reports. */
+export const CLIENT_SCALE_KEY = ['episode_id', 'instrument_id', 'scale_id'];
+export const CLIENT_SCALE_COLUMNS = [
+  ...CLIENT_SCALE_KEY,
+  ...['municipality_id', 'client_id', 'org_unit_id', 'method_id', 'sex', 'age_band', 'rules_version_id', 'direction', 'baseline', 'baseline_on'],
+  ...['baseline_band', 'latest', 'latest_on', 'latest_kind', 'change', 'rci', 'category', 'case_at_baseline', 'case_at_latest', 'recovered'],
+  ...['reliably_recovered', 'anchor_on'],
+];
+export const CLIENT_EPISODE_KEY = ['episode_id'];
+export const CLIENT_EPISODE_COLUMNS = [
+  ...CLIENT_EPISODE_KEY,
+  ...['municipality_id', 'client_id', 'org_unit_id', 'method_id', 'sex', 'age_band', 'start_date', 'close_date', 'n_goals', 'n_goals_measurable'],
+  ...['n_goals_assessed', 'n_goals_attained', 'gas_t', 'goals_assessed_on', 'has_baseline', 'has_pair', 'group_ids', 'sc_subject', 'sc_occ', 'sc_on'],
+  ...['sc_score', 'sc_band', 'sc_case', 'oc_due', 'oc_on_time', 'oc_done', 'an_subject', 'an_answer', 'an_on'],
+];
 
 /** Which episodes a level-1 recompute covers; fills the temporary table agg_ep. */
 export type EpisodeSelection =
   | { kind: 'municipality'; municipalityId: string }
-  | { kind: 'client'; municipalityId: string; clientId: string }
-  | { kind: 'instrument'; municipalityId: string; instrumentId: string };
+  | { kind: 'clients'; municipalityId: string; clientIds: readonly string[] };
 
 async function selectEpisodes(m: EntityManager, sel: EpisodeSelection): Promise<void> {
   await m.query(`CREATE TEMP TABLE IF NOT EXISTS agg_ep (id uuid PRIMARY KEY) ON COMMIT DROP; TRUNCATE agg_ep;`);
   if (sel.kind === 'municipality') {
     await m.query(`INSERT INTO agg_ep SELECT id FROM episode WHERE municipality_id = $1`, [sel.municipalityId]);
-  } else if (sel.kind === 'client') {
-    await m.query(`INSERT INTO agg_ep SELECT id FROM episode WHERE municipality_id = $1 AND client_id = $2`, [sel.municipalityId, sel.clientId]);
   } else {
-    await m.query(
-      `INSERT INTO agg_ep SELECT DISTINCT episode_id FROM response WHERE municipality_id = $1 AND instrument_id = $2`,
-      [sel.municipalityId, sel.instrumentId],
-    );
+    await m.query(`INSERT INTO agg_ep SELECT id FROM episode WHERE municipality_id = $1 AND client_id = ANY($2)`, [sel.municipalityId, sel.clientIds]);
   }
   await m.query(`ANALYZE agg_ep`);
 }
@@ -49,10 +61,9 @@ export async function recomputeClientLevel(m: EntityManager, sel: EpisodeSelecti
     await m.query(`DELETE FROM ${t.clientScale} WHERE municipality_id = $1`, [sel.municipalityId]);
     await m.query(`DELETE FROM ${t.clientEpisode} WHERE municipality_id = $1`, [sel.municipalityId]);
   } else {
-    if (sel.kind === 'client') {
-      await m.query(`DELETE FROM ${t.clientScale} WHERE client_id = $1`, [sel.clientId]);
-      await m.query(`DELETE FROM ${t.clientEpisode} WHERE client_id = $1`, [sel.clientId]);
-    }
+    // Also rows of episodes the clients no longer have (deleted or moved to another client).
+    await m.query(`DELETE FROM ${t.clientScale} WHERE client_id = ANY($1)`, [sel.clientIds]);
+    await m.query(`DELETE FROM ${t.clientEpisode} WHERE client_id = ANY($1)`, [sel.clientIds]);
     await m.query(`DELETE FROM ${t.clientScale} WHERE episode_id IN (SELECT id FROM agg_ep)`);
     await m.query(`DELETE FROM ${t.clientEpisode} WHERE episode_id IN (SELECT id FROM agg_ep)`);
   }
@@ -61,24 +72,25 @@ export async function recomputeClientLevel(m: EntityManager, sel: EpisodeSelecti
   await m.query(`DROP TABLE IF EXISTS agg_sc, agg_base, agg_lat`);
   await m.query(`
     CREATE TEMP TABLE agg_sc ON COMMIT DROP AS
-    SELECT r.episode_id, r.instrument_id, s.scale_id, s.raw AS score, r.answered_on, o.kind, r.recorded_at, r.id AS response_id
+    SELECT r.episode_id, r.instrument_id, s.scale_id, s.raw AS score, r.answered_on, o.kind, o.seq, r.recorded_at, r.id AS response_id,
+           ru.purpose = 'outcome' AS outcome
       FROM agg_ep a
       JOIN response r ON r.episode_id = a.id AND r.is_current
       JOIN occasion o ON o.id = r.occasion_id
       JOIN scale_score s ON s.response_id = r.id AND s.valid
-      JOIN agg_rule ru ON ru.instrument_id = r.instrument_id AND ru.scale_id = s.scale_id AND ru.purpose = 'outcome'`);
+      JOIN agg_rule ru ON ru.instrument_id = r.instrument_id AND ru.scale_id = s.scale_id`);
   await m.query(`ANALYZE agg_sc`);
   await m.query(`
     CREATE TEMP TABLE agg_base ON COMMIT DROP AS
     SELECT DISTINCT ON (episode_id, instrument_id, scale_id) episode_id, instrument_id, scale_id, score, answered_on
-      FROM agg_sc WHERE kind = 'start'
+      FROM agg_sc WHERE kind = 'start' AND outcome
      ORDER BY episode_id, instrument_id, scale_id, answered_on, recorded_at DESC, response_id`);
   await m.query(`ANALYZE agg_base`);
   await m.query(`
     CREATE TEMP TABLE agg_lat ON COMMIT DROP AS
     SELECT DISTINCT ON (sc.episode_id, sc.instrument_id, sc.scale_id) sc.episode_id, sc.instrument_id, sc.scale_id, sc.score, sc.answered_on, sc.kind
       FROM agg_sc sc LEFT JOIN agg_base b USING (episode_id, instrument_id, scale_id)
-     WHERE sc.kind <> 'start' AND (b.answered_on IS NULL OR sc.answered_on >= b.answered_on)
+     WHERE sc.kind <> 'start' AND sc.outcome AND (b.answered_on IS NULL OR sc.answered_on >= b.answered_on)
      ORDER BY sc.episode_id, sc.instrument_id, sc.scale_id, (sc.kind = 'close') DESC, sc.answered_on DESC, sc.recorded_at DESC, sc.response_id`);
   await m.query(`ANALYZE agg_lat`);
   await m.query(`DROP TABLE IF EXISTS agg_epi`);
@@ -128,8 +140,35 @@ export async function recomputeClientLevel(m: EntityManager, sel: EpisodeSelecti
 
   await m.query(`
     INSERT INTO ${t.clientEpisode} (episode_id, municipality_id, client_id, org_unit_id, method_id, sex, age_band, start_date, close_date,
-      n_goals, n_goals_measurable, n_goals_assessed, n_goals_attained, gas_t, goals_assessed_on, has_baseline, has_pair, computed_at)
-    WITH la AS (
+      n_goals, n_goals_measurable, n_goals_assessed, n_goals_attained, gas_t, goals_assessed_on, has_baseline, has_pair, computed_at,
+      group_ids, sc_subject, sc_occ, sc_on, sc_score, sc_band, sc_case, oc_due, oc_on_time, oc_done, an_subject, an_answer, an_on)
+    WITH sc AS (
+      SELECT sc.episode_id,
+             array_agg(sc.instrument_id || '/' || sc.scale_id ORDER BY sc.answered_on, sc.instrument_id, sc.scale_id, sc.response_id) AS subj,
+             array_agg(CASE sc.kind WHEN 'follow_up' THEN 'follow_up:' || sc.seq ELSE sc.kind END ORDER BY sc.answered_on, sc.instrument_id, sc.scale_id, sc.response_id) AS occ,
+             array_agg(sc.answered_on ORDER BY sc.answered_on, sc.instrument_id, sc.scale_id, sc.response_id) AS on_,
+             array_agg(sc.score ORDER BY sc.answered_on, sc.instrument_id, sc.scale_id, sc.response_id) AS score,
+             array_agg(${bandSql('sc.score::float8', 'ru')} ORDER BY sc.answered_on, sc.instrument_id, sc.scale_id, sc.response_id) AS band,
+             array_agg(${isCaseSql('sc.score::float8', 'ru', 'e.sex')} ORDER BY sc.answered_on, sc.instrument_id, sc.scale_id, sc.response_id) AS is_case
+        FROM agg_sc sc JOIN agg_rule ru USING (instrument_id, scale_id) JOIN agg_epi e ON e.ep_id = sc.episode_id
+       GROUP BY sc.episode_id
+    ), oc AS (
+      SELECT o.episode_id, array_agg(o.due_date ORDER BY o.due_date, o.id) AS due,
+             array_agg(o.state = 'done' AND o.done_on BETWEEN o.window_start AND o.window_end ORDER BY o.due_date, o.id) AS on_time,
+             array_agg(o.state = 'done' ORDER BY o.due_date, o.id) AS done
+        FROM agg_ep a JOIN occasion o ON o.episode_id = a.id AND o.kind <> 'extra' AND o.state <> 'cancelled'
+       GROUP BY o.episode_id
+    ), an AS (
+      SELECT r.episode_id, array_agg(r.instrument_id || '/' || x.item_id ORDER BY r.answered_on, r.id, x.item_id) AS subj,
+             array_agg(coalesce(x.value_numeric::text, 'text') ORDER BY r.answered_on, r.id, x.item_id) AS answer,
+             array_agg(r.answered_on ORDER BY r.answered_on, r.id, x.item_id) AS on_
+        FROM agg_ep a JOIN response r ON r.episode_id = a.id AND r.is_current
+        JOIN agg_instrument ai ON ai.instrument_id = r.instrument_id AND ai.purpose = 'client_experience'
+        JOIN response_answer x ON x.response_id = r.id AND (x.value_numeric IS NOT NULL OR x.value_text IS NOT NULL)
+       GROUP BY r.episode_id
+    ), gm AS (
+      SELECT gm.episode_id, array_agg(gm.group_id ORDER BY gm.group_id) AS ids FROM agg_ep a JOIN group_membership gm ON gm.episode_id = a.id GROUP BY gm.episode_id
+    ), la AS (
       SELECT DISTINCT ON (ga.goal_id) ga.goal_id, ga.gas_level, ga.achieved, ga.recorded_at
         FROM agg_ep a JOIN goal g ON g.episode_id = a.id JOIN goal_attainment ga ON ga.goal_id = g.id JOIN occasion o ON o.id = ga.occasion_id
        ORDER BY ga.goal_id, o.due_date DESC, ga.recorded_at DESC
@@ -155,6 +194,9 @@ export async function recomputeClientLevel(m: EntityManager, sel: EpisodeSelecti
            gs.gas_t::numeric, gs.assessed_on,
            EXISTS (SELECT 1 FROM ${t.clientScale} s WHERE s.episode_id = e.id AND s.baseline IS NOT NULL),
            EXISTS (SELECT 1 FROM ${t.clientScale} s WHERE s.episode_id = e.id AND s.baseline IS NOT NULL AND s.latest IS NOT NULL),
-           now()
-      FROM agg_ep a JOIN episode e ON e.id = a.id JOIN client c ON c.id = e.client_id LEFT JOIN gs ON gs.episode_id = e.id`);
+           now(), coalesce(gm.ids, '{}'), coalesce(sc.subj, '{}'), coalesce(sc.occ, '{}'), coalesce(sc.on_, '{}'), coalesce(sc.score, '{}'),
+           coalesce(sc.band, '{}'), coalesce(sc.is_case, '{}'), coalesce(oc.due, '{}'), coalesce(oc.on_time, '{}'), coalesce(oc.done, '{}'),
+           coalesce(an.subj, '{}'), coalesce(an.answer, '{}'), coalesce(an.on_, '{}')
+      FROM agg_ep a JOIN episode e ON e.id = a.id JOIN client c ON c.id = e.client_id LEFT JOIN gs ON gs.episode_id = e.id
+      LEFT JOIN sc ON sc.episode_id = e.id LEFT JOIN oc ON oc.episode_id = e.id LEFT JOIN an ON an.episode_id = e.id LEFT JOIN gm ON gm.episode_id = e.id`);
 }

@@ -1,8 +1,17 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { AGGREGATE_TABLES, type AggregateTables, recomputeClientLevel } from './client-level.js';
+import { applyCellDelta, buildCells, CELL_COLUMNS, CELL_KEY } from './cells.js';
+import {
+  AGGREGATE_TABLES,
+  type AggregateTables,
+  CLIENT_EPISODE_COLUMNS,
+  CLIENT_EPISODE_KEY,
+  CLIENT_SCALE_COLUMNS,
+  CLIENT_SCALE_KEY,
+  recomputeClientLevel,
+} from './client-level.js';
 import { recomputeGroupLevel, type ScopeTarget } from './group-level.js';
 import { loadRules } from './rules.js';
-import { parseScopeKey } from './scope.js';
+import { parseScopeKey, type ScopeKind, type Tier, tierKey } from './scope.js';
 import { markComputed, readScopeState, requestScopes, type ScopeRequest } from './scope-state.js';
 
 /** Advisory-lock classes: a rebuild holds its municipality exclusively, scope jobs share it and hold their scope. */
@@ -27,27 +36,6 @@ export function swedishToday(now = new Date()): string {
 export const uuidField = (payload: string, field: string) =>
   `(CASE WHEN ${payload}->>'${field}' ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN (${payload}->>'${field}')::uuid END)`;
 
-/**
- * The group scopes one or more clients' episodes fall in: every unit from the episode's unit up to the root,
- * the method, the groups and the municipality. From the source rows, or from the stored level-1 rows (where the
- * client was counted before this recompute, so a moved episode also leaves its old unit).
- */
-export async function groupScopesOfClients(m: EntityManager, clientIds: readonly string[], from: 'source' | 'level1'): Promise<{ scopeKey: string; municipalityId: string }[]> {
-  if (clientIds.length === 0) return [];
-  const ep = from === 'source' ? 'episode' : 'aggregate_client_episode';
-  const id = from === 'source' ? 'id' : 'episode_id';
-  const rows: { k: string; municipality_id: string }[] = await m.query(
-    `WITH e AS (SELECT ${id} AS episode_id, municipality_id, org_unit_id, method_id FROM ${ep} WHERE client_id = ANY($1))
-     SELECT DISTINCT k, municipality_id FROM (
-       SELECT 'unit:' || unnest(string_to_array(trim(BOTH '/' FROM u.path), '/')) AS k, e.municipality_id FROM e JOIN org_unit u ON u.id = e.org_unit_id
-       UNION ALL SELECT 'method:' || e.method_id, e.municipality_id FROM e
-       UNION ALL SELECT 'group:' || gm.group_id, e.municipality_id FROM e JOIN group_membership gm ON gm.episode_id = e.episode_id
-       UNION ALL SELECT 'municipality:' || e.municipality_id, e.municipality_id FROM e) s`,
-    [clientIds],
-  );
-  return rows.map((r) => ({ scopeKey: r.k, municipalityId: r.municipality_id }));
-}
-
 /** Every level-2 scope of a municipality: its units, methods, groups and itself. */
 export async function allGroupScopes(m: EntityManager, municipalityId: string): Promise<string[]> {
   const rows: { k: string }[] = await m.query(
@@ -61,8 +49,53 @@ export async function allGroupScopes(m: EntityManager, municipalityId: string): 
 }
 
 /**
- * Recomputes aggregates from source rows — never increments — so a job may run twice, or concurrently with
- * a rebuild, and the stored result is still the function of the source rows (docs/aggregation.md, consistency).
+ * The group scopes level-1 episode rows in `table` are counted in, per client: every unit from the episode's unit up
+ * to the root, the method, the groups and the municipality.
+ */
+async function scopesOfLevel1(m: EntityManager, table: string): Promise<{ scopeKey: string; municipalityId: string; clientId: string }[]> {
+  const rows: { k: string; municipality_id: string; client_id: string }[] = await m.query(
+    `SELECT DISTINCT k, municipality_id, client_id FROM (
+       SELECT 'unit:' || unnest(string_to_array(trim(BOTH '/' FROM u.path), '/')) AS k, e.municipality_id, e.client_id FROM ${table} e JOIN org_unit u ON u.id = e.org_unit_id
+       UNION ALL SELECT 'method:' || e.method_id, e.municipality_id, e.client_id FROM ${table} e
+       UNION ALL SELECT 'group:' || unnest(e.group_ids), e.municipality_id, e.client_id FROM ${table} e
+       UNION ALL SELECT 'municipality:' || e.municipality_id, e.municipality_id, e.client_id FROM ${table} e) s`,
+  );
+  return rows.map((r) => ({ scopeKey: r.k, municipalityId: r.municipality_id, clientId: r.client_id }));
+}
+
+/** Figure scopes of a municipality the small tier computes: leaf units and groups (everything else is large). */
+async function smallScopes(m: EntityManager, municipalityId: string): Promise<Set<string>> {
+  const rows: { k: string }[] = await m.query(
+    `SELECT 'unit:' || u.id AS k FROM org_unit u WHERE u.municipality_id = $1 AND NOT EXISTS (SELECT 1 FROM org_unit c WHERE c.parent_id = u.id)
+     UNION ALL SELECT 'group:' || id FROM client_group WHERE municipality_id = $1`,
+    [municipalityId],
+  );
+  return new Set(rows.map((r) => r.k));
+}
+
+/** The tier whose batch job computes a scope key's kind. */
+export function tierOf(kind: ScopeKind): Tier[] {
+  if (kind === 'client' || kind === 'clientbatch') return ['clientbatch'];
+  if (kind === 'smallbatch' || kind === 'largebatch') return [kind];
+  return ['smallbatch', 'largebatch'];
+}
+
+const CLIENT_BATCH_LIMIT = 500;
+
+interface Member {
+  scopeKey: string;
+  seq: string;
+  sourceAt: Date | null;
+}
+
+/**
+ * Keeps the aggregates a function of the source rows (docs/aggregation.md):
+ * - a *client batch* recomputes level 1 of every pending client from source rows — never increments — and applies
+ *   the exact difference between each client's new and previous contribution to the cells (cells.ts);
+ * - a *small* / *large batch* recomputes pending figure scopes by summing their cells (leaf units and groups; the
+ *   rest, on a short debounce so a stream of writes makes one municipality recompute every few seconds);
+ * - a *rebuild* computes everything afresh in scratch tables and writes what differs; *check* compares instead.
+ * A job may run twice or concurrently with a rebuild; the stored result is still the function of the source rows.
  */
 export class AggregationEngine {
   constructor(
@@ -76,51 +109,176 @@ export class AggregationEngine {
   }
 
   /**
-   * One scope job. Snapshots requested_seq before reading any source row, stores the result with computed_seq =
-   * snapshot, and afterwards re-enqueues itself if requests arrived meanwhile; a client scope then requests (and
-   * enqueues) the group scopes the client was and is counted in.
+   * One job. A client or figure scope key runs the batch of its tier (older queued jobs name single scopes); the
+   * batch takes every pending member of its tier, so a burst of writes makes one batch, not one job per write.
    */
-  async recompute(municipalityId: string, key: string): Promise<'noop' | 'computed'> {
-    const { kind, id } = parseScopeKey(key);
-    let followUps: ScopeRequest[] = [];
-    let snapshot: string | null = null;
-    await this.ds.transaction(async (m) => {
-      await m.query(`SELECT pg_advisory_xact_lock_shared(${LOCK_MUNICIPALITY}, hashtext($1)), pg_advisory_xact_lock(${LOCK_SCOPE}, hashtext($2))`, [
-        municipalityId,
-        key,
-      ]);
-      const st = await readScopeState(m, key);
-      if (!st || BigInt(st.requestedSeq) <= BigInt(st.computedSeq)) return;
-      snapshot = st.requestedSeq;
-      await loadRules(m, municipalityId);
-      if (kind === 'client') {
-        const before = await groupScopesOfClients(m, [id], 'level1');
-        await recomputeClientLevel(m, { kind: 'client', municipalityId, clientId: id });
-        const after = await groupScopesOfClients(m, [id], 'source');
-        followUps = await requestScopes(m, [...before, ...after].map((s) => ({ ...s, sourceAt: st.requestedSourceAt })));
-      } else {
-        await recomputeGroupLevel(m, municipalityId, this.today(), [{ scopeKey: key, seq: snapshot, sourceAt: st.requestedSourceAt }]);
-      }
-      await markComputed(m, key, snapshot, st.requestedSourceAt);
-    });
-    if (snapshot === null) return 'noop';
-    await this.enqueue(followUps);
-    const now = await readScopeState(this.ds.manager, key);
-    if (now && BigInt(now.requestedSeq) > BigInt(now.computedSeq)) {
-      await this.enqueue([{ scopeKey: key, municipalityId, computedSeq: now.computedSeq }]);
+  async recompute(municipalityId: string, key: string): Promise<'noop' | 'computed' | 'busy'> {
+    const { kind } = parseScopeKey(key);
+    let result: 'noop' | 'computed' | 'busy' = 'noop';
+    for (const tier of tierOf(kind)) {
+      const r = await this.runTier(municipalityId, tier);
+      if (r === 'computed' || (r === 'busy' && result === 'noop')) result = r;
     }
-    return 'computed';
+    return result;
   }
 
-  /** Rebuilds every aggregate of a municipality from source rows in one transaction; pending requests stay pending. */
-  async rebuild(municipalityId: string): Promise<{ scopes: number; ms: number }> {
+  /**
+   * Runs one tier batch of a municipality. Only one batch per tier and municipality runs at a time (a second one
+   * answers 'busy': the running batch re-checks for pending work after its commit and enqueues itself again).
+   */
+  async runTier(municipalityId: string, tier: Tier): Promise<'noop' | 'computed' | 'busy'> {
+    const tk = tierKey(tier, municipalityId);
+    let followUps: ScopeRequest[] = [];
+    const outcome = await this.ds.transaction(async (m): Promise<'noop' | 'computed' | 'busy'> => {
+      const [lock] = await m.query(
+        `SELECT pg_advisory_xact_lock_shared(${LOCK_MUNICIPALITY}, hashtext($1)), pg_try_advisory_xact_lock(${LOCK_SCOPE}, hashtext($2)) AS got`,
+        [municipalityId, tk],
+      );
+      if (!lock.got) return 'busy';
+      const st = await readScopeState(m, tk);
+      const members = await this.pendingMembers(m, municipalityId, tier);
+      if (members.length === 0 && (!st || BigInt(st.requestedSeq) <= BigInt(st.computedSeq))) return 'noop';
+      if (members.length > 0) {
+        followUps = tier === 'clientbatch' ? await this.clientBatch(m, municipalityId, members) : await this.figureBatch(m, municipalityId, members);
+        await markMembersComputed(m, members);
+      }
+      if (st) {
+        if (tier === 'clientbatch' && members.length >= CLIENT_BATCH_LIMIT) {
+          followUps.push(...(await requestScopes(m, [{ scopeKey: tk, municipalityId, sourceAt: null }])));
+        } else await markComputed(m, tk, st.requestedSeq, st.requestedSourceAt);
+      }
+      return 'computed';
+    });
+    if (outcome === 'busy') return outcome;
+    await this.enqueue(followUps);
+    const now = await readScopeState(this.ds.manager, tk);
+    if (now && BigInt(now.requestedSeq) > BigInt(now.computedSeq)) {
+      await this.enqueue([{ scopeKey: tk, municipalityId, computedSeq: now.computedSeq }]);
+    }
+    return outcome;
+  }
+
+  /** Pending scopes of a tier, each with the request number its result will include (snapshot before any source read). */
+  private async pendingMembers(m: EntityManager, municipalityId: string, tier: Tier): Promise<Member[]> {
+    const rows: { scope_key: string; requested_seq: string; requested_source_at: Date | null }[] = await m.query(
+      `SELECT scope_key, requested_seq, requested_source_at FROM aggregate_scope_state
+        WHERE municipality_id = $1 AND requested_seq > computed_seq AND scope_key ~ $2
+        ORDER BY requested_at, scope_key LIMIT $3`,
+      [municipalityId, tier === 'clientbatch' ? '^client:' : '^(unit|method|group|municipality):', tier === 'clientbatch' ? CLIENT_BATCH_LIMIT : 100000],
+    );
+    let members = rows.map((r) => ({ scopeKey: r.scope_key, seq: String(r.requested_seq), sourceAt: r.requested_source_at }));
+    if (tier !== 'clientbatch' && members.length > 0) {
+      const small = await smallScopes(m, municipalityId);
+      members = members.filter((x) => small.has(x.scopeKey) === (tier === 'smallbatch'));
+    }
+    return members;
+  }
+
+  /**
+   * Level 1 of the member clients from source rows, the difference of their contributions applied to the cells, and
+   * the figure scopes they were and are counted in requested (with the tiers that compute them).
+   */
+  private async clientBatch(m: EntityManager, municipalityId: string, members: readonly Member[]): Promise<ScopeRequest[]> {
+    const clientIds = members.map((x) => parseScopeKey(x.scopeKey).id);
+    await loadRules(m, municipalityId);
+    const reference = await this.reference(m, municipalityId);
+    await m.query(`DROP TABLE IF EXISTS agg_old_e, agg_old_s, agg_new_e, agg_new_s`);
+    await m.query(`CREATE TEMP TABLE agg_old_e ON COMMIT DROP AS SELECT * FROM aggregate_client_episode WHERE client_id = ANY($1)`, [clientIds]);
+    await m.query(`CREATE TEMP TABLE agg_old_s ON COMMIT DROP AS SELECT * FROM aggregate_client_scale WHERE client_id = ANY($1)`, [clientIds]);
+    const before = await scopesOfLevel1(m, 'agg_old_e');
+    await recomputeClientLevel(m, { kind: 'clients', municipalityId, clientIds });
+    await m.query(`CREATE TEMP TABLE agg_new_e ON COMMIT DROP AS SELECT * FROM aggregate_client_episode WHERE client_id = ANY($1)`, [clientIds]);
+    await m.query(`CREATE TEMP TABLE agg_new_s ON COMMIT DROP AS SELECT * FROM aggregate_client_scale WHERE client_id = ANY($1)`, [clientIds]);
+    await applyCellDelta(m, AGGREGATE_TABLES.cell, { oldE: 'agg_old_e', oldS: 'agg_old_s', newE: 'agg_new_e', newS: 'agg_new_s' }, reference);
+    const after = await scopesOfLevel1(m, 'agg_new_e');
+    const sourceOf = new Map(members.map((x) => [parseScopeKey(x.scopeKey).id, x.sourceAt]));
+    const scopes = [...before, ...after].map((s) => ({ scopeKey: s.scopeKey, municipalityId, sourceAt: sourceOf.get(s.clientId) ?? null }));
+    if (scopes.length === 0) return [];
+    const tiers = [
+      { scopeKey: tierKey('smallbatch', municipalityId), municipalityId, sourceAt: null },
+      { scopeKey: tierKey('largebatch', municipalityId), municipalityId, sourceAt: null },
+    ];
+    const requested = await requestScopes(m, [...scopes, ...tiers]);
+    return requested.filter((r) => r.scopeKey.endsWith(`batch:${municipalityId}`));
+  }
+
+  /**
+   * Retention (gallring), in the caller's transaction before the clients' rows are deleted: takes their
+   * contributions out of the cells and requests the figure scopes they were counted in (the sweep enqueues them).
+   */
+  async forgetClients(m: EntityManager, municipalityId: string, clientIds: readonly string[]): Promise<void> {
+    if (clientIds.length === 0) return;
+    await m.query(`SELECT pg_advisory_xact_lock_shared(${LOCK_MUNICIPALITY}, hashtext($1)), pg_advisory_xact_lock(${LOCK_SCOPE}, hashtext($2))`, [
+      municipalityId,
+      tierKey('clientbatch', municipalityId),
+    ]);
+    const reference = await this.reference(m, municipalityId);
+    await m.query(`DROP TABLE IF EXISTS agg_old_e, agg_old_s, agg_new_e, agg_new_s`);
+    await m.query(`CREATE TEMP TABLE agg_old_e ON COMMIT DROP AS SELECT * FROM aggregate_client_episode WHERE municipality_id = $1 AND client_id = ANY($2)`, [municipalityId, clientIds]);
+    await m.query(`CREATE TEMP TABLE agg_old_s ON COMMIT DROP AS SELECT * FROM aggregate_client_scale WHERE municipality_id = $1 AND client_id = ANY($2)`, [municipalityId, clientIds]);
+    await m.query(`CREATE TEMP TABLE agg_new_e (LIKE aggregate_client_episode) ON COMMIT DROP; CREATE TEMP TABLE agg_new_s (LIKE aggregate_client_scale) ON COMMIT DROP;`);
+    await applyCellDelta(m, AGGREGATE_TABLES.cell, { oldE: 'agg_old_e', oldS: 'agg_old_s', newE: 'agg_new_e', newS: 'agg_new_s' }, reference);
+    const before = await scopesOfLevel1(m, 'agg_old_e');
+    if (before.length === 0) return;
+    await requestScopes(m, [
+      ...before.map((x) => ({ scopeKey: x.scopeKey, municipalityId, sourceAt: null })),
+      { scopeKey: tierKey('smallbatch', municipalityId), municipalityId, sourceAt: null },
+      { scopeKey: tierKey('largebatch', municipalityId), municipalityId, sourceAt: null },
+    ]);
+  }
+
+  /** Figure scopes summed from their cells; only rows whose statistics changed are written. */
+  private async figureBatch(m: EntityManager, municipalityId: string, members: readonly Member[]): Promise<ScopeRequest[]> {
+    await loadRules(m, municipalityId);
+    await recomputeGroupLevel(m, municipalityId, members.map((x) => ({ scopeKey: x.scopeKey, seq: x.seq, sourceAt: x.sourceAt })));
+    return [];
+  }
+
+  /** The reference date the stored cells use; a municipality without cells yet starts at today. */
+  private async reference(m: EntityManager, municipalityId: string): Promise<string> {
+    await m.query(`INSERT INTO aggregate_reference (municipality_id, reference_date) VALUES ($1, $2) ON CONFLICT (municipality_id) DO NOTHING`, [
+      municipalityId,
+      this.today(),
+    ]);
+    const [r] = await m.query(`SELECT to_char(reference_date, 'YYYY-MM-DD') AS d FROM aggregate_reference WHERE municipality_id = $1`, [municipalityId]);
+    return r.d;
+  }
+
+  /**
+   * Computes every aggregate of a municipality afresh into scratch tables (level 1, cells, and when `figures` names a
+   * table, the figures of every scope from the fresh cells). The caller's transaction holds the snapshot.
+   */
+  private async computeFresh(m: EntityManager, municipalityId: string, reference: string, figures: string | null): Promise<string[]> {
+    await m.query(`SET LOCAL work_mem = '256MB'`);
+    await m.query(`DROP TABLE IF EXISTS agg_fresh_scale, agg_fresh_episode, agg_fresh_cell`);
+    await m.query(`
+      CREATE TEMP TABLE agg_fresh_scale (LIKE aggregate_client_scale INCLUDING DEFAULTS) ON COMMIT DROP;
+      CREATE TEMP TABLE agg_fresh_episode (LIKE aggregate_client_episode INCLUDING DEFAULTS) ON COMMIT DROP;
+      CREATE TEMP TABLE agg_fresh_cell (LIKE aggregate_cell INCLUDING DEFAULTS) ON COMMIT DROP;`);
+    const fresh: AggregateTables = { clientScale: 'agg_fresh_scale', clientEpisode: 'agg_fresh_episode', cell: 'agg_fresh_cell', figure: figures ?? 'aggregate_figure' };
+    await loadRules(m, municipalityId);
+    await recomputeClientLevel(m, { kind: 'municipality', municipalityId }, fresh);
+    await m.query(`ANALYZE agg_fresh_scale; ANALYZE agg_fresh_episode`);
+    await buildCells(m, 'agg_fresh_cell', 'agg_fresh_episode', 'agg_fresh_scale', municipalityId, reference);
+    await m.query(`ANALYZE agg_fresh_cell`);
+    const keys = await allGroupScopes(m, municipalityId);
+    if (figures) await recomputeGroupLevel(m, municipalityId, keys.map((k) => ({ scopeKey: k, seq: '0', sourceAt: null })), fresh);
+    return keys;
+  }
+
+  /**
+   * Rebuilds every aggregate of a municipality from source rows in one transaction, at today's reference date:
+   * everything is computed afresh in scratch tables and only rows that differ are written (a nightly rebuild over
+   * unchanged data writes little besides the periods that moved). Pending requests stay pending.
+   */
+  async rebuild(municipalityId: string): Promise<{ scopes: number; ms: number; changed: Record<string, number> }> {
     const started = Date.now();
     let scopes = 0;
+    const changed: Record<string, number> = {};
     await this.ds.transaction(async (m) => {
       await m.query(`SELECT pg_advisory_xact_lock(${LOCK_MUNICIPALITY}, hashtext($1))`, [municipalityId]);
-      // One large set-based pass: hash aggregates in memory rather than spilling to disk (this transaction only).
-      await m.query(`SET LOCAL work_mem = '256MB'`);
-      const keys = await allGroupScopes(m, municipalityId);
+      const reference = this.today();
+      const keys = await this.computeFresh(m, municipalityId, reference, null);
       await m.query(
         `INSERT INTO aggregate_scope_state (scope_key, municipality_id) SELECT unnest($1::text[]), $2 ON CONFLICT (scope_key) DO NOTHING`,
         [keys, municipalityId],
@@ -130,15 +288,22 @@ export class AggregationEngine {
            SELECT scope_key, requested_seq, requested_source_at FROM aggregate_scope_state WHERE municipality_id = $1`,
         [municipalityId],
       );
+      changed.clientScale = await syncTable(m, 'aggregate_client_scale', 'agg_fresh_scale', CLIENT_SCALE_KEY, CLIENT_SCALE_COLUMNS, municipalityId);
+      changed.clientEpisode = await syncTable(m, 'aggregate_client_episode', 'agg_fresh_episode', CLIENT_EPISODE_KEY, CLIENT_EPISODE_COLUMNS, municipalityId);
+      changed.cell = await syncTable(m, 'aggregate_cell', 'agg_fresh_cell', CELL_KEY, [...CELL_KEY, ...CELL_COLUMNS], municipalityId);
+      await m.query(
+        `INSERT INTO aggregate_reference (municipality_id, reference_date) VALUES ($1, $2)
+         ON CONFLICT (municipality_id) DO UPDATE SET reference_date = excluded.reference_date, updated_at = now()`,
+        [municipalityId, reference],
+      );
       const snap: { scope_key: string; requested_seq: string; requested_source_at: Date | null }[] = await m.query(
         `SELECT scope_key, requested_seq, requested_source_at FROM agg_snap WHERE scope_key = ANY($1)`,
         [keys],
       );
-      await loadRules(m, municipalityId);
-      await recomputeClientLevel(m, { kind: 'municipality', municipalityId });
-      await m.query(`DELETE FROM aggregate_figure WHERE municipality_id = $1`, [municipalityId]);
       const targets: ScopeTarget[] = snap.map((s) => ({ scopeKey: s.scope_key, seq: String(s.requested_seq), sourceAt: s.requested_source_at }));
-      await recomputeGroupLevel(m, municipalityId, this.today(), targets);
+      const figures = await recomputeGroupLevel(m, municipalityId, targets);
+      const orphans = await m.query(`DELETE FROM aggregate_figure WHERE municipality_id = $1 AND scope_key <> ALL($2) RETURNING 1`, [municipalityId, keys]);
+      changed.figure = figures.written + figures.deleted + (Array.isArray(orphans[0]) ? Number(orphans[1]) : 0);
       await m.query(
         `UPDATE aggregate_scope_state s SET computed_seq = GREATEST(s.computed_seq, x.requested_seq), computed_at = now(),
                 computed_source_at = x.requested_source_at
@@ -146,7 +311,7 @@ export class AggregationEngine {
       );
       scopes = targets.length;
     });
-    return { scopes, ms: Date.now() - started };
+    return { scopes, ms: Date.now() - started, changed };
   }
 
   async rebuildAll(): Promise<{ municipalities: number; scopes: number; ms: number }> {
@@ -157,9 +322,19 @@ export class AggregationEngine {
     return { municipalities: ids.length, scopes, ms: Date.now() - started };
   }
 
+  /** Municipalities with episodes whose cells were never built (new install or upgrade): the worker rebuilds them. */
+  async municipalitiesWithoutCells(): Promise<string[]> {
+    const rows: { id: string }[] = await this.ds.query(
+      `SELECT m.id FROM municipality m WHERE NOT EXISTS (SELECT 1 FROM aggregate_reference r WHERE r.municipality_id = m.id)
+          AND EXISTS (SELECT 1 FROM episode e WHERE e.municipality_id = m.id)`,
+    );
+    return rows.map((r) => r.id);
+  }
+
   /**
-   * Recomputes a municipality into scratch tables in one snapshot and lists every row where stored and fresh
-   * differ (computed_at, computed_seq and source_changed_at excepted). Nothing is written.
+   * Recomputes a municipality into scratch tables in one snapshot, at the reference date the stored cells use, and
+   * lists every row where stored and fresh differ (level 1, cells, figures; computed_at and the request numbers
+   * excepted). Nothing is written.
    */
   async check(municipalityId: string, limit = 50): Promise<{ differences: Difference[]; total: number; pending: number }> {
     const runner = this.ds.createQueryRunner();
@@ -167,25 +342,18 @@ export class AggregationEngine {
     try {
       await runner.startTransaction('REPEATABLE READ');
       const m = runner.manager;
-      await m.query(`SET LOCAL work_mem = '256MB'`);
-      const scratch: AggregateTables = { clientScale: 'agg_chk_scale', clientEpisode: 'agg_chk_episode', figure: 'agg_chk_figure' };
-      await m.query(`
-        CREATE TEMP TABLE agg_chk_scale (LIKE aggregate_client_scale INCLUDING DEFAULTS) ON COMMIT DROP;
-        CREATE TEMP TABLE agg_chk_episode (LIKE aggregate_client_episode INCLUDING DEFAULTS) ON COMMIT DROP;
-        CREATE TEMP TABLE agg_chk_figure (LIKE aggregate_figure INCLUDING DEFAULTS) ON COMMIT DROP;`);
-      await loadRules(m, municipalityId);
-      await recomputeClientLevel(m, { kind: 'municipality', municipalityId }, scratch);
-      const keys = await allGroupScopes(m, municipalityId);
-      await recomputeGroupLevel(m, municipalityId, this.today(), keys.map((k) => ({ scopeKey: k, seq: '0', sourceAt: null })), scratch);
+      const [ref] = await m.query(`SELECT to_char(reference_date, 'YYYY-MM-DD') AS d FROM aggregate_reference WHERE municipality_id = $1`, [municipalityId]);
+      await m.query(`CREATE TEMP TABLE agg_chk_figure (LIKE aggregate_figure INCLUDING ALL) ON COMMIT DROP`);
+      await this.computeFresh(m, municipalityId, ref?.d ?? this.today(), 'agg_chk_figure');
       const differences: Difference[] = [];
       let total = 0;
-      const compare = async (table: string, fresh: string, cols: string, key: string) => {
+      const compare = async (table: string, fresh: string, cols: readonly string[], key: string) => {
         for (const [side, a, b] of [
           ['stored_only', table, fresh],
           ['fresh_only', fresh, table],
         ] as const) {
           const rows: { key: string; n: string }[] = await m.query(
-            `WITH d AS (SELECT ${cols} FROM ${a} WHERE municipality_id = $1 EXCEPT SELECT ${cols} FROM ${b} WHERE municipality_id = $1)
+            `WITH d AS (SELECT ${cols.join(', ')} FROM ${a} WHERE municipality_id = $1 EXCEPT SELECT ${cols.join(', ')} FROM ${b} WHERE municipality_id = $1)
              SELECT ${key} AS key, count(*) OVER () AS n FROM d LIMIT ${limit}`,
             [municipalityId],
           );
@@ -193,17 +361,13 @@ export class AggregationEngine {
           for (const r of rows) differences.push({ table, key: r.key, side });
         }
       };
-      const scaleCols = `episode_id, instrument_id, scale_id, municipality_id, client_id, org_unit_id, method_id, sex, age_band, rules_version_id, direction,
-        baseline, baseline_on, baseline_band, latest, latest_on, latest_kind, change, rci, category, case_at_baseline, case_at_latest, recovered,
-        reliably_recovered, anchor_on`;
-      const episodeCols = `episode_id, municipality_id, client_id, org_unit_id, method_id, sex, age_band, start_date, close_date, n_goals,
-        n_goals_measurable, n_goals_assessed, n_goals_attained, gas_t, goals_assessed_on, has_baseline, has_pair`;
-      await compare('aggregate_client_scale', scratch.clientScale, scaleCols, `episode_id || '/' || instrument_id || '/' || scale_id`);
-      await compare('aggregate_client_episode', scratch.clientEpisode, episodeCols, `episode_id::text`);
+      await compare('aggregate_client_scale', 'agg_fresh_scale', CLIENT_SCALE_COLUMNS, `episode_id || '/' || instrument_id || '/' || scale_id`);
+      await compare('aggregate_client_episode', 'agg_fresh_episode', CLIENT_EPISODE_COLUMNS, `episode_id::text`);
+      await compare('aggregate_cell', 'agg_fresh_cell', [...CELL_KEY, ...CELL_COLUMNS], `org_unit_id || ' ' || method_id || ' ' || group_id || ' ' || figure || ' ' || subject || ' ' || sub || ' ' || period_key || ' ' || sex || ' ' || age_band`);
       await compare(
         'aggregate_figure',
-        scratch.figure,
-        'scope_key, period_key, breakdown_key, figure, subject, municipality_id, stats',
+        'agg_chk_figure',
+        ['scope_key', 'period_key', 'breakdown_key', 'figure', 'subject', 'municipality_id', 'stats'],
         `scope_key || ' ' || period_key || ' ' || breakdown_key || ' ' || figure || ' ' || subject`,
       );
       const [{ n }] = await m.query(
@@ -218,17 +382,59 @@ export class AggregationEngine {
     }
   }
 
-  /** Re-enqueues pending scopes whose job may have been lost (enqueue after commit failed, retries exhausted). */
+  /**
+   * Re-enqueues the tiers of pending scopes whose job may have been lost (enqueue after commit failed, retries
+   * exhausted, a 'busy' answer racing a batch's last look): requests each tier again and enqueues it.
+   */
   async sweep(olderThanMs = 3000): Promise<number> {
-    const rows: { scope_key: string; municipality_id: string; computed_seq: string }[] = await this.ds.query(
-      `SELECT scope_key, municipality_id, computed_seq FROM aggregate_scope_state
-        WHERE requested_seq > computed_seq AND (requested_at < now() - $1 * interval '1 millisecond' OR computed_at < now() - interval '15 seconds')
-        ORDER BY requested_at LIMIT 2000`,
+    const rows: { scope_key: string; municipality_id: string }[] = await this.ds.query(
+      `SELECT DISTINCT ON (municipality_id, split_part(scope_key, ':', 1)) scope_key, municipality_id FROM aggregate_scope_state
+        WHERE requested_seq > computed_seq AND (requested_at < now() - $1 * interval '1 millisecond' OR computed_at < now() - interval '15 seconds')`,
       [olderThanMs],
     );
-    await this.enqueue(rows.map((r) => ({ scopeKey: r.scope_key, municipalityId: r.municipality_id, computedSeq: String(r.computed_seq) })));
-    return rows.length;
+    const tiers = new Map<string, { scopeKey: string; municipalityId: string; sourceAt: null }>();
+    for (const r of rows) {
+      for (const tier of tierOf(parseScopeKey(r.scope_key).kind)) {
+        const key = tierKey(tier, r.municipality_id);
+        tiers.set(key, { scopeKey: key, municipalityId: r.municipality_id, sourceAt: null });
+      }
+    }
+    if (tiers.size === 0) return 0;
+    const requested = await this.ds.transaction((m) => requestScopes(m, [...tiers.values()]));
+    await this.enqueue(requested);
+    return requested.length;
   }
+}
+
+/** Marks batch members computed up to their snapshots (never backwards). */
+async function markMembersComputed(m: EntityManager, members: readonly Member[]): Promise<void> {
+  await m.query(
+    `UPDATE aggregate_scope_state s SET computed_seq = GREATEST(s.computed_seq, x.seq), computed_at = now(),
+            computed_source_at = CASE WHEN x.seq >= s.computed_seq THEN x.source_at ELSE s.computed_source_at END
+       FROM jsonb_to_recordset($1::jsonb) AS x(scope_key text, seq bigint, source_at timestamptz) WHERE s.scope_key = x.scope_key`,
+    [JSON.stringify(members.map((x) => ({ scope_key: x.scopeKey, seq: x.seq, source_at: x.sourceAt })))],
+  );
+}
+
+/**
+ * Makes a municipality's rows of `target` equal to `fresh`: deletes rows that are no longer there, inserts new ones
+ * and updates only rows whose compared columns differ. Returns how many rows were written or deleted.
+ */
+async function syncTable(m: EntityManager, target: string, fresh: string, key: readonly string[], cols: readonly string[], municipalityId: string): Promise<number> {
+  const on = key.map((k) => `t.${k} = f.${k}`).join(' AND ');
+  const deleted = await m.query(`DELETE FROM ${target} t WHERE t.municipality_id = $1 AND NOT EXISTS (SELECT 1 FROM ${fresh} f WHERE ${on}) RETURNING 1`, [municipalityId]);
+  const same = cols.map((c) => `t.${c} IS NOT DISTINCT FROM f.${c}`).join(' AND ');
+  const nonKey = cols.filter((c) => !key.includes(c));
+  const extra = target === 'aggregate_cell' ? '' : ', computed_at = excluded.computed_at';
+  const written = await m.query(
+    `INSERT INTO ${target} AS t (${cols.join(', ')}${target === 'aggregate_cell' ? '' : ', computed_at'})
+     SELECT ${cols.map((c) => `f.${c}`).join(', ')}${target === 'aggregate_cell' ? '' : ', f.computed_at'} FROM ${fresh} f
+      WHERE NOT EXISTS (SELECT 1 FROM ${target} t WHERE ${on} AND ${same})
+     ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${nonKey.map((c) => `${c} = excluded.${c}`).join(', ')}${extra}
+     RETURNING 1`,
+  );
+  const count = (r: unknown) => (Array.isArray(r) && r.length === 2 && Array.isArray(r[0]) && typeof r[1] === 'number' ? r[1] : Array.isArray(r) ? r.length : 0);
+  return count(deleted) + count(written);
 }
 
 export { AGGREGATE_TABLES };

@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { groupScopesOfClients, uuidField, type AggregationEngine } from './engine.js';
+import { uuidField, type AggregationEngine } from './engine.js';
+import { tierKey } from './scope.js';
 import { requestScopes } from './scope-state.js';
 
 export interface OutboxRow {
@@ -11,10 +12,14 @@ export interface OutboxRow {
 }
 
 export interface RelayPlan {
-  /** Scopes to request and enqueue now (client scopes, groups whose membership changed). */
-  direct: { scopeKey: string; municipalityId: string; sourceAt: Date }[];
-  /** Group scopes to request (so "pending" shows at once) but not enqueue: the client jobs enqueue them once level 1 is new. */
-  indirect: { scopeKey: string; municipalityId: string; sourceAt: Date }[];
+  /** Scopes to request and enqueue now: the client scopes and each municipality's client batch. */
+  direct: { scopeKey: string; municipalityId: string; sourceAt: Date | null }[];
+  /**
+   * Figure scopes to request (so "pending" shows at once) but not enqueue: the client batch requests them again once
+   * level 1 and the cells are new. Requested without a source time, so a figure batch that runs in between cannot
+   * claim to include the write.
+   */
+  indirect: { scopeKey: string; municipalityId: string; sourceAt: null }[];
   /** Municipalities whose instrument rules changed: a full rebuild. */
   rebuilds: string[];
 }
@@ -24,29 +29,44 @@ export async function planOutbox(m: EntityManager, rows: readonly OutboxRow[]): 
   const json = JSON.stringify(rows.map((r) => ({ id: r.id, municipality_id: r.municipality_id, topic: r.topic, payload: r.payload, created_at: r.created_at })));
   const clients: { client_id: string; municipality_id: string; source_at: Date }[] = await m.query(
     `WITH o AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, municipality_id uuid, topic text, payload jsonb, created_at timestamptz))
-     SELECT coalesce(${uuidField('o.payload', 'clientId')}, e.client_id, r.client_id, e2.client_id) AS client_id, o.municipality_id, max(o.created_at) AS source_at
-       FROM o
-       LEFT JOIN episode e ON e.id = ${uuidField('o.payload', 'episodeId')}
-       LEFT JOIN response r ON r.id = ${uuidField('o.payload', 'responseId')}
-       LEFT JOIN occasion oc ON oc.id = ${uuidField('o.payload', 'occasionId')}
-       LEFT JOIN episode e2 ON e2.id = oc.episode_id
-      WHERE o.topic NOT IN ('group.changed', 'instrument.changed')
-      GROUP BY 1, 2`,
+     SELECT client_id, municipality_id, max(source_at) AS source_at FROM (
+       SELECT coalesce(${uuidField('o.payload', 'clientId')}, e.client_id, r.client_id, e2.client_id) AS client_id, o.municipality_id, o.created_at AS source_at
+         FROM o
+         LEFT JOIN episode e ON e.id = ${uuidField('o.payload', 'episodeId')}
+         LEFT JOIN response r ON r.id = ${uuidField('o.payload', 'responseId')}
+         LEFT JOIN occasion oc ON oc.id = ${uuidField('o.payload', 'occasionId')}
+         LEFT JOIN episode e2 ON e2.id = oc.episode_id
+        WHERE o.topic NOT IN ('group.changed', 'instrument.changed')
+       UNION ALL
+       -- A group's membership changed: every client counted in it before (level 1) or now (source).
+       SELECT coalesce(e.client_id, x.client_id), o.municipality_id, o.created_at
+         FROM o
+         LEFT JOIN group_membership gm ON gm.group_id = ${uuidField('o.payload', 'groupId')}
+         LEFT JOIN episode e ON e.id = gm.episode_id AND e.municipality_id = o.municipality_id
+         LEFT JOIN aggregate_client_episode x ON x.municipality_id = o.municipality_id AND ${uuidField('o.payload', 'groupId')} = ANY(x.group_ids)
+        WHERE o.topic = 'group.changed'
+     ) c WHERE client_id IS NOT NULL
+     GROUP BY client_id, municipality_id`,
     [json],
   );
-  const known = clients.filter((c) => c.client_id !== null);
-  const direct = known.map((c) => ({ scopeKey: `client:${c.client_id}`, municipalityId: c.municipality_id, sourceAt: c.source_at }));
-  const sourceOf = new Map(known.map((c) => [c.client_id, c.source_at]));
-  const newest = known.reduce<Date | null>((a, c) => (a && a > c.source_at ? a : c.source_at), null);
-  const indirect = (await groupScopesOfClients(m, [...sourceOf.keys()], 'source')).map((s) => ({ ...s, sourceAt: newest! }));
-  const rebuilds = new Set<string>();
-  for (const r of rows) {
-    const p = r.payload ?? {};
-    if (r.topic === 'group.changed' && typeof p.groupId === 'string' && /^[0-9a-f-]{36}$/.test(p.groupId)) {
-      direct.push({ scopeKey: `group:${p.groupId}`, municipalityId: r.municipality_id, sourceAt: r.created_at });
-    }
-    if (r.topic === 'instrument.changed') rebuilds.add(r.municipality_id);
+  const direct: RelayPlan['direct'] = clients.map((c) => ({ scopeKey: `client:${c.client_id}`, municipalityId: c.municipality_id, sourceAt: c.source_at }));
+  for (const municipalityId of new Set(clients.map((c) => c.municipality_id))) {
+    direct.push({ scopeKey: tierKey('clientbatch', municipalityId), municipalityId, sourceAt: null });
   }
+  const scopes: { k: string; municipality_id: string }[] = clients.length
+    ? await m.query(
+        `WITH e AS (SELECT id, municipality_id, org_unit_id, method_id FROM episode WHERE client_id = ANY($1))
+         SELECT DISTINCT k, municipality_id FROM (
+           SELECT 'unit:' || unnest(string_to_array(trim(BOTH '/' FROM u.path), '/')) AS k, e.municipality_id FROM e JOIN org_unit u ON u.id = e.org_unit_id
+           UNION ALL SELECT 'method:' || e.method_id, e.municipality_id FROM e
+           UNION ALL SELECT 'group:' || gm.group_id, e.municipality_id FROM e JOIN group_membership gm ON gm.episode_id = e.id
+           UNION ALL SELECT 'municipality:' || e.municipality_id, e.municipality_id FROM e) s`,
+        [clients.map((c) => c.client_id)],
+      )
+    : [];
+  const indirect = scopes.map((s) => ({ scopeKey: s.k, municipalityId: s.municipality_id, sourceAt: null }));
+  const rebuilds = new Set<string>();
+  for (const r of rows) if (r.topic === 'instrument.changed') rebuilds.add(r.municipality_id);
   return { direct, indirect, rebuilds: [...rebuilds] };
 }
 
@@ -123,8 +143,8 @@ export class OutboxRelay {
       }
       const plan = await planOutbox(runner.manager, rows);
       const requested = await this.ds.transaction((m) => requestScopes(m, [...plan.direct, ...plan.indirect]));
-      const direct = new Set(plan.direct.map((d) => d.scopeKey));
-      await this.engine.enqueue(requested.filter((r) => direct.has(r.scopeKey)));
+      // Only the client batches are enqueued; the client scopes and figure scopes wait in the state table for them.
+      await this.engine.enqueue(requested.filter((r) => r.scopeKey.startsWith('clientbatch:')));
       for (const municipalityId of plan.rebuilds) await this.enqueueRebuild(municipalityId, ids[ids.length - 1]!);
       await runner.query(`UPDATE outbox SET sent_at = now(), attempts = attempts + 1 WHERE id = ANY($1)`, [ids]);
       await runner.commitTransaction();

@@ -1,10 +1,18 @@
 import { invalid } from '#domain';
 
-/** What an aggregate scope covers: a `client` scope holds level-1 rows, the others level-2 figures. */
-export type ScopeKind = 'client' | 'unit' | 'method' | 'group' | 'municipality';
+/**
+ * What an aggregate scope covers: a `client` scope holds level-1 rows, unit/method/group/municipality level-2
+ * figures; the three `*batch` keys (one per municipality) are the tiers whose batch jobs compute the others.
+ */
+export type Tier = 'clientbatch' | 'smallbatch' | 'largebatch';
+export type ScopeKind = 'client' | 'unit' | 'method' | 'group' | 'municipality' | Tier;
 export const GROUP_SCOPE_KINDS: readonly ScopeKind[] = ['unit', 'method', 'group', 'municipality'];
 
-const KEY = /^(client|unit|method|group|municipality):([0-9a-f-]{36})$/;
+const KEY = /^(client|unit|method|group|municipality|clientbatch|smallbatch|largebatch):([0-9a-f-]{36})$/;
+
+export function tierKey(tier: Tier, municipalityId: string): string {
+  return `${tier}:${municipalityId}`;
+}
 
 export function scopeKey(kind: ScopeKind, id: string): string {
   return `${kind}:${id}`;

@@ -141,6 +141,11 @@ export interface RetentionRunOptions {
   municipalityId?: string;
   /** Called with each finished municipality run (the worker logs it). */
   onRun?: (run: RetentionRunRow) => void;
+  /**
+   * Called in each batch's transaction before the clients' rows are deleted: the aggregation engine takes their
+   * contributions out of the anonymous cells there (their level-1 rows are about to go).
+   */
+  beforeDelete?: (tx: EntityManager, municipalityId: string, clientIds: string[]) => Promise<void>;
 }
 
 export type RetentionRunResult = { locked: true } | { locked: false; runs: RetentionRunRow[] };
@@ -181,6 +186,7 @@ export async function runRetention(ds: DataSource, crypto: IdentityCrypto, opts:
               const repo = new RetentionRepository(tx);
               const still = await repo.lockStillDue(m.municipalityId, batch, plan.cutoffDate);
               const ids = still.map((c) => c.id);
+              if (ids.length > 0) await opts.beforeDelete?.(tx, m.municipalityId, ids);
               const rows = ids.length > 0 ? await repo.deleteClients(m.municipalityId, ids) : {};
               await repo.recordDeletions(m.municipalityId, still, `retention-run:${runId}`);
               await repo.addBatch(runId, (rows as Record<string, number>).client ?? 0, batch.length - still.length, rows);

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { swedishToday } from '#domain';
 import { getConfig } from '#config';
+import { AggregationEngine } from '#aggregation';
 import { type JobData, JobName } from '#jobs';
 import { IdentityCrypto, runRetention, type RetentionRunResult } from '#persistence';
 import type { JobHandler } from '../job-handler.js';
@@ -17,7 +18,10 @@ export class RetentionRunHandler implements JobHandler<JobName.RetentionRun> {
   readonly name = JobName.RetentionRun;
   private readonly logger = new Logger(RetentionRunHandler.name);
 
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(AggregationEngine) private readonly engine: AggregationEngine,
+  ) {}
 
   async handle(data: JobData<JobName.RetentionRun>): Promise<RetentionRunResult> {
     const { pii, retention } = getConfig();
@@ -27,6 +31,7 @@ export class RetentionRunHandler implements JobHandler<JobName.RetentionRun> {
       batchSize: retention.batchSize,
       referenceDate,
       trigger: data.trigger,
+      beforeDelete: (tx, municipalityId, clientIds) => this.engine.forgetClients(tx, municipalityId, clientIds),
       onRun: (run) => {
         const entry = {
           msg: 'retention run reconciled',

@@ -57,4 +57,44 @@ export class AggregateClientEpisodeEntity {
 
   @Column({ name: 'computed_at', type: 'timestamptz', default: NOW })
   computedAt: Date;
+
+  // Inputs of the cells (cells.ts), parallel arrays per kind: scores, scheduled occasions, client-experience answers.
+  @Column({ name: 'group_ids', type: 'uuid', array: true, default: () => "'{}'" })
+  groupIds: string[];
+
+  @Column({ name: 'sc_subject', type: 'text', array: true, default: () => "'{}'" })
+  scSubject: string[];
+
+  @Column({ name: 'sc_occ', type: 'text', array: true, default: () => "'{}'" })
+  scOcc: string[];
+
+  @Column({ name: 'sc_on', type: 'date', array: true, default: () => "'{}'" })
+  scOn: string[];
+
+  @Column({ name: 'sc_score', type: 'numeric', array: true, default: () => "'{}'" })
+  scScore: string[];
+
+  @Column({ name: 'sc_band', type: 'integer', array: true, default: () => "'{}'" })
+  scBand: (number | null)[];
+
+  @Column({ name: 'sc_case', type: 'boolean', array: true, default: () => "'{}'" })
+  scCase: (boolean | null)[];
+
+  @Column({ name: 'oc_due', type: 'date', array: true, default: () => "'{}'" })
+  ocDue: string[];
+
+  @Column({ name: 'oc_on_time', type: 'boolean', array: true, default: () => "'{}'" })
+  ocOnTime: (boolean | null)[];
+
+  @Column({ name: 'oc_done', type: 'boolean', array: true, default: () => "'{}'" })
+  ocDone: boolean[];
+
+  @Column({ name: 'an_subject', type: 'text', array: true, default: () => "'{}'" })
+  anSubject: string[];
+
+  @Column({ name: 'an_answer', type: 'text', array: true, default: () => "'{}'" })
+  anAnswer: string[];
+
+  @Column({ name: 'an_on', type: 'date', array: true, default: () => "'{}'" })
+  anOn: string[];
 }

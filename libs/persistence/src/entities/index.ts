@@ -30,6 +30,8 @@ import { AggregateScopeStateEntity } from './aggregate-scope-state.entity.js';
 import { AggregateClientScaleEntity } from './aggregate-client-scale.entity.js';
 import { AggregateClientEpisodeEntity } from './aggregate-client-episode.entity.js';
 import { AggregateFigureEntity } from './aggregate-figure.entity.js';
+import { AggregateCellEntity } from './aggregate-cell.entity.js';
+import { AggregateReferenceEntity } from './aggregate-reference.entity.js';
 import { EvidenceAnswerEntity } from './evidence-answer.entity.js';
 import { AggregationSettingEntity } from './aggregation-setting.entity.js';
 import { OidcLoginEntity } from './oidc-login.entity.js';
@@ -73,6 +75,8 @@ export {
   AggregateClientScaleEntity,
   AggregateClientEpisodeEntity,
   AggregateFigureEntity,
+  AggregateCellEntity,
+  AggregateReferenceEntity,
   EvidenceAnswerEntity,
   AggregationSettingEntity,
   OidcLoginEntity,
@@ -128,6 +132,8 @@ export const ENTITIES = [
   AggregateClientScaleEntity,
   AggregateClientEpisodeEntity,
   AggregateFigureEntity,
+  AggregateCellEntity,
+  AggregateReferenceEntity,
   EvidenceAnswerEntity,
   AggregationSettingEntity,
   OidcLoginEntity,

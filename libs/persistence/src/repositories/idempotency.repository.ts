@@ -12,13 +12,16 @@ export interface IdempotencyRecordRow {
 }
 
 /**
- * Idempotency-Key records, per user and key. A record is claimed (in flight) before the work starts,
- * completed in the work's own transaction, and released (deleted) when the work fails.
+ * Idempotency-Key records, per user and key. A record is claimed in the work's own transaction and completed in it,
+ * so a failed or interrupted request rolls its claim back with its work (apps/api/src/common/idempotency.ts).
  */
 export class IdempotencyRepository {
   constructor(private readonly db: DataSource | EntityManager) {}
 
-  /** Claims the key; false when a record exists already (committed, or in flight in a transaction that commits). */
+  /**
+   * Claims the key; false when a record exists already. While another transaction holds an uncommitted claim of the
+   * key, this waits for it to commit (false) or roll back (true), bounded by the transaction's lock_timeout.
+   */
   async claim(userId: string, key: string, route: string, bodyHash: string): Promise<boolean> {
     const rows = await this.db.query(
       `INSERT INTO idempotency_record (user_id, key, route, body_hash) VALUES ($1, $2, $3, $4)
@@ -40,8 +43,9 @@ export class IdempotencyRepository {
   }
 
   /**
-   * Takes over a record left in flight for longer than `olderThanSeconds` (its process died before it could
-   * complete or release it). Only one caller wins: the claim time is compared and reset in one statement.
+   * Takes over a committed record without an outcome older than `olderThanSeconds` (left by an earlier version, whose
+   * claims committed before the work, by a process that died). Only one caller wins: the claim time is compared and
+   * reset in one statement.
    */
   async reclaimAbandoned(userId: string, key: string, olderThanSeconds: number): Promise<boolean> {
     const rows = returnedRows(
@@ -62,10 +66,5 @@ export class IdempotencyRepository {
         WHERE user_id = $1 AND key = $2 AND completed_at IS NULL`,
       [userId, key, statusCode, JSON.stringify(body)],
     );
-  }
-
-  /** Deletes an in-flight record, so a failed request can be retried with the same key. */
-  async release(userId: string, key: string): Promise<void> {
-    await this.db.query(`DELETE FROM idempotency_record WHERE user_id = $1 AND key = $2 AND completed_at IS NULL`, [userId, key]);
   }
 }
