@@ -21,29 +21,75 @@ export const AGGREGATE_TABLES: AggregateTables = {
 export const CLIENT_SCALE_KEY = ['episode_id', 'instrument_id', 'scale_id'];
 export const CLIENT_SCALE_COLUMNS = [
   ...CLIENT_SCALE_KEY,
-  ...['municipality_id', 'client_id', 'org_unit_id', 'method_id', 'sex', 'age_band', 'rules_version_id', 'direction', 'baseline', 'baseline_on'],
-  ...['baseline_band', 'latest', 'latest_on', 'latest_kind', 'change', 'rci', 'category', 'case_at_baseline', 'case_at_latest', 'recovered'],
+  ...[
+    'municipality_id',
+    'client_id',
+    'org_unit_id',
+    'method_id',
+    'sex',
+    'age_band',
+    'rules_version_id',
+    'direction',
+    'baseline',
+    'baseline_on',
+  ],
+  ...[
+    'baseline_band',
+    'latest',
+    'latest_on',
+    'latest_kind',
+    'change',
+    'rci',
+    'category',
+    'case_at_baseline',
+    'case_at_latest',
+    'recovered',
+  ],
   ...['reliably_recovered', 'anchor_on'],
 ];
 export const CLIENT_EPISODE_KEY = ['episode_id'];
 export const CLIENT_EPISODE_COLUMNS = [
   ...CLIENT_EPISODE_KEY,
-  ...['municipality_id', 'client_id', 'org_unit_id', 'method_id', 'sex', 'age_band', 'start_date', 'close_date', 'n_goals', 'n_goals_measurable'],
-  ...['n_goals_assessed', 'n_goals_attained', 'gas_t', 'goals_assessed_on', 'has_baseline', 'has_pair', 'group_ids', 'sc_subject', 'sc_occ', 'sc_on'],
+  ...[
+    'municipality_id',
+    'client_id',
+    'org_unit_id',
+    'method_id',
+    'sex',
+    'age_band',
+    'start_date',
+    'close_date',
+    'n_goals',
+    'n_goals_measurable',
+  ],
+  ...[
+    'n_goals_assessed',
+    'n_goals_attained',
+    'gas_t',
+    'goals_assessed_on',
+    'has_baseline',
+    'has_pair',
+    'group_ids',
+    'sc_subject',
+    'sc_occ',
+    'sc_on',
+  ],
   ...['sc_score', 'sc_band', 'sc_case', 'oc_due', 'oc_on_time', 'oc_done', 'an_subject', 'an_answer', 'an_on'],
 ];
 
 /** Which episodes a level-1 recompute covers; fills the temporary table agg_ep. */
 export type EpisodeSelection =
-  | { kind: 'municipality'; municipalityId: string }
-  | { kind: 'clients'; municipalityId: string; clientIds: readonly string[] };
+  { kind: 'municipality'; municipalityId: string } | { kind: 'clients'; municipalityId: string; clientIds: readonly string[] };
 
 async function selectEpisodes(m: EntityManager, sel: EpisodeSelection): Promise<void> {
   await m.query(`CREATE TEMP TABLE IF NOT EXISTS agg_ep (id uuid PRIMARY KEY) ON COMMIT DROP; TRUNCATE agg_ep;`);
   if (sel.kind === 'municipality') {
     await m.query(`INSERT INTO agg_ep SELECT id FROM episode WHERE municipality_id = $1`, [sel.municipalityId]);
   } else {
-    await m.query(`INSERT INTO agg_ep SELECT id FROM episode WHERE municipality_id = $1 AND client_id = ANY($2)`, [sel.municipalityId, sel.clientIds]);
+    await m.query(`INSERT INTO agg_ep SELECT id FROM episode WHERE municipality_id = $1 AND client_id = ANY($2)`, [
+      sel.municipalityId,
+      sel.clientIds,
+    ]);
   }
   await m.query(`ANALYZE agg_ep`);
 }
@@ -142,30 +188,31 @@ export async function recomputeClientLevel(m: EntityManager, sel: EpisodeSelecti
     INSERT INTO ${t.clientEpisode} (episode_id, municipality_id, client_id, org_unit_id, method_id, sex, age_band, start_date, close_date,
       n_goals, n_goals_measurable, n_goals_assessed, n_goals_attained, gas_t, goals_assessed_on, has_baseline, has_pair, computed_at,
       group_ids, sc_subject, sc_occ, sc_on, sc_score, sc_band, sc_case, oc_due, oc_on_time, oc_done, an_subject, an_answer, an_on)
+    -- Arrays in a fixed order (presorted input: one sort per kind instead of one per array), so a client's
+    -- recompute and a rebuild produce identical rows.
     WITH sc AS (
-      SELECT sc.episode_id,
-             array_agg(sc.instrument_id || '/' || sc.scale_id ORDER BY sc.answered_on, sc.instrument_id, sc.scale_id, sc.response_id) AS subj,
-             array_agg(CASE sc.kind WHEN 'follow_up' THEN 'follow_up:' || sc.seq ELSE sc.kind END ORDER BY sc.answered_on, sc.instrument_id, sc.scale_id, sc.response_id) AS occ,
-             array_agg(sc.answered_on ORDER BY sc.answered_on, sc.instrument_id, sc.scale_id, sc.response_id) AS on_,
-             array_agg(sc.score ORDER BY sc.answered_on, sc.instrument_id, sc.scale_id, sc.response_id) AS score,
-             array_agg(${bandSql('sc.score::float8', 'ru')} ORDER BY sc.answered_on, sc.instrument_id, sc.scale_id, sc.response_id) AS band,
-             array_agg(${isCaseSql('sc.score::float8', 'ru', 'e.sex')} ORDER BY sc.answered_on, sc.instrument_id, sc.scale_id, sc.response_id) AS is_case
-        FROM agg_sc sc JOIN agg_rule ru USING (instrument_id, scale_id) JOIN agg_epi e ON e.ep_id = sc.episode_id
-       GROUP BY sc.episode_id
+      SELECT episode_id, array_agg(subj) AS subj, array_agg(occ) AS occ, array_agg(on_) AS on_, array_agg(score) AS score,
+             array_agg(band) AS band, array_agg(is_case) AS is_case
+        FROM (SELECT sc.episode_id, sc.instrument_id || '/' || sc.scale_id AS subj,
+                     CASE sc.kind WHEN 'follow_up' THEN 'follow_up:' || sc.seq ELSE sc.kind END AS occ, sc.answered_on AS on_, sc.score,
+                     ${bandSql('sc.score::float8', 'ru')} AS band, ${isCaseSql('sc.score::float8', 'ru', 'e.sex')} AS is_case
+                FROM agg_sc sc JOIN agg_rule ru USING (instrument_id, scale_id) JOIN agg_epi e ON e.ep_id = sc.episode_id
+               ORDER BY sc.episode_id, sc.answered_on, sc.instrument_id, sc.scale_id, sc.response_id) s
+       GROUP BY episode_id
     ), oc AS (
-      SELECT o.episode_id, array_agg(o.due_date ORDER BY o.due_date, o.id) AS due,
-             array_agg(o.state = 'done' AND o.done_on BETWEEN o.window_start AND o.window_end ORDER BY o.due_date, o.id) AS on_time,
-             array_agg(o.state = 'done' ORDER BY o.due_date, o.id) AS done
-        FROM agg_ep a JOIN occasion o ON o.episode_id = a.id AND o.kind <> 'extra' AND o.state <> 'cancelled'
-       GROUP BY o.episode_id
+      SELECT episode_id, array_agg(due) AS due, array_agg(on_time) AS on_time, array_agg(done) AS done
+        FROM (SELECT o.episode_id, o.due_date AS due, o.state = 'done' AND o.done_on BETWEEN o.window_start AND o.window_end AS on_time, o.state = 'done' AS done
+                FROM agg_ep a JOIN occasion o ON o.episode_id = a.id AND o.kind <> 'extra' AND o.state <> 'cancelled'
+               ORDER BY o.episode_id, o.due_date, o.id) s
+       GROUP BY episode_id
     ), an AS (
-      SELECT r.episode_id, array_agg(r.instrument_id || '/' || x.item_id ORDER BY r.answered_on, r.id, x.item_id) AS subj,
-             array_agg(coalesce(x.value_numeric::text, 'text') ORDER BY r.answered_on, r.id, x.item_id) AS answer,
-             array_agg(r.answered_on ORDER BY r.answered_on, r.id, x.item_id) AS on_
-        FROM agg_ep a JOIN response r ON r.episode_id = a.id AND r.is_current
-        JOIN agg_instrument ai ON ai.instrument_id = r.instrument_id AND ai.purpose = 'client_experience'
-        JOIN response_answer x ON x.response_id = r.id AND (x.value_numeric IS NOT NULL OR x.value_text IS NOT NULL)
-       GROUP BY r.episode_id
+      SELECT episode_id, array_agg(subj) AS subj, array_agg(answer) AS answer, array_agg(on_) AS on_
+        FROM (SELECT r.episode_id, r.instrument_id || '/' || x.item_id AS subj, coalesce(x.value_numeric::text, 'text') AS answer, r.answered_on AS on_
+                FROM agg_ep a JOIN response r ON r.episode_id = a.id AND r.is_current
+                JOIN agg_instrument ai ON ai.instrument_id = r.instrument_id AND ai.purpose = 'client_experience'
+                JOIN response_answer x ON x.response_id = r.id AND (x.value_numeric IS NOT NULL OR x.value_text IS NOT NULL)
+               ORDER BY r.episode_id, r.answered_on, r.id, x.item_id) s
+       GROUP BY episode_id
     ), gm AS (
       SELECT gm.episode_id, array_agg(gm.group_id ORDER BY gm.group_id) AS ids FROM agg_ep a JOIN group_membership gm ON gm.episode_id = a.id GROUP BY gm.episode_id
     ), la AS (

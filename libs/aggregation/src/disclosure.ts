@@ -1,4 +1,4 @@
-import { type Share, suppressFigure, suppressTable, type Summary } from '#statistics';
+import { type CountLine, type Share, suppressFigure, suppressLines, suppressTable, type Summary } from '#statistics';
 import type { OutcomeFigures } from './figures.js';
 
 /**
@@ -78,4 +78,61 @@ export function suppressOutcome(f: OutcomeFigures, k: number) {
 export function visibleCells(counts: readonly number[], total: number, k: number): boolean[] {
   const t = suppressTable({ counts, total }, { k });
   return t.counts.map((c, i) => c.value !== null || counts[i] === 0);
+}
+
+/**
+ * One node of the hierarchy of per-method episode counts an audience sees: the municipality or an administration.
+ * `parent` is the nearest enclosing node (null for the municipality); `total` is the node's count over every method
+ * (subject `*`), `byMethod` its count per method (one measure: started or active, one period).
+ */
+export interface MethodCountNode {
+  key: string;
+  parent: string | null;
+  total: number;
+  byMethod: ReadonlyMap<string, number>;
+}
+
+/** The key of a node's count in `hiddenMethodCounts`' answer: `<node key>|<method id>` or `<node key>|*` for the total. */
+export const methodCountKey = (node: string, method: string) => `${node}|${method}`;
+
+/**
+ * Which per-method counts (and node totals) to hide so that none can be computed back from any combination of the
+ * tables shown together: each node's row (methods add up to its total), and for each node with nested nodes the
+ * column per method (the nested nodes plus the rest of the node add up to the node's count; the rest is not shown
+ * as a row, but can be computed, so it is protected like a shown cell). Solved at once with `suppressLines`, so a
+ * method hidden on the municipality's row stays hidden on every administration's row and on the method's own page.
+ * Counts that do not add up (scopes computed at different moments) make the line a "sum known" line: conservative.
+ */
+export function hiddenMethodCounts(nodes: readonly MethodCountNode[], k: number): Set<string> {
+  const methods = [...new Set(nodes.flatMap((n) => [...n.byMethod.keys()]))].sort();
+  const values: number[] = [];
+  const index = new Map<string, number>();
+  const add = (key: string, value: number) => {
+    index.set(key, values.push(Math.max(0, Math.round(value))) - 1);
+    return index.get(key)!;
+  };
+  const lines: CountLine[] = [];
+  const line = (cells: number[], total: number) => {
+    const sum = cells.reduce((s, i) => s + values[i]!, 0);
+    lines.push(sum === values[total] ? { cells, total } : { cells: [...cells, total], total: null });
+  };
+  for (const n of nodes) {
+    const cells = methods.map((m) => add(methodCountKey(n.key, m), n.byMethod.get(m) ?? 0));
+    line(cells, add(methodCountKey(n.key, '*'), n.total));
+  }
+  for (const p of nodes) {
+    const children = nodes.filter((n) => n.parent === p.key);
+    if (children.length === 0) continue;
+    const rest = (m: string) => index.get(methodCountKey(p.key, m))!;
+    const restValues = [...methods, '*'].map((m) => values[rest(m)]! - children.reduce((s, c) => s + values[index.get(methodCountKey(c.key, m))!]!, 0));
+    if (restValues.every((v) => v >= 0)) {
+      const restCells = [...methods, '*'].map((m, i) => add(methodCountKey(`${p.key}~rest`, m), restValues[i]!));
+      line(restCells.slice(0, -1), restCells[restCells.length - 1]!);
+      [...methods, '*'].forEach((m, i) => line([...children.map((c) => index.get(methodCountKey(c.key, m))!), restCells[i]!], rest(m)));
+    } else {
+      [...methods, '*'].forEach((m) => lines.push({ cells: [...children.map((c) => index.get(methodCountKey(c.key, m))!), rest(m)], total: null }));
+    }
+  }
+  const out = suppressLines(values, lines, { k });
+  return new Set([...index].filter(([, i]) => out[i]!.value === null).map(([key]) => key));
 }

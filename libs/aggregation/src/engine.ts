@@ -139,7 +139,8 @@ export class AggregationEngine {
       const members = await this.pendingMembers(m, municipalityId, tier);
       if (members.length === 0 && (!st || BigInt(st.requestedSeq) <= BigInt(st.computedSeq))) return 'noop';
       if (members.length > 0) {
-        followUps = tier === 'clientbatch' ? await this.clientBatch(m, municipalityId, members) : await this.figureBatch(m, municipalityId, members);
+        followUps =
+          tier === 'clientbatch' ? await this.clientBatch(m, municipalityId, members) : await this.figureBatch(m, municipalityId, members);
         await markMembersComputed(m, members);
       }
       if (st) {
@@ -164,7 +165,11 @@ export class AggregationEngine {
       `SELECT scope_key, requested_seq, requested_source_at FROM aggregate_scope_state
         WHERE municipality_id = $1 AND requested_seq > computed_seq AND scope_key ~ $2
         ORDER BY requested_at, scope_key LIMIT $3`,
-      [municipalityId, tier === 'clientbatch' ? '^client:' : '^(unit|method|group|municipality):', tier === 'clientbatch' ? CLIENT_BATCH_LIMIT : 100000],
+      [
+        municipalityId,
+        tier === 'clientbatch' ? '^client:' : '^(unit|method|group|municipality):',
+        tier === 'clientbatch' ? CLIENT_BATCH_LIMIT : 100000,
+      ],
     );
     let members = rows.map((r) => ({ scopeKey: r.scope_key, seq: String(r.requested_seq), sourceAt: r.requested_source_at }));
     if (tier !== 'clientbatch' && members.length > 0) {
@@ -183,13 +188,26 @@ export class AggregationEngine {
     await loadRules(m, municipalityId);
     const reference = await this.reference(m, municipalityId);
     await m.query(`DROP TABLE IF EXISTS agg_old_e, agg_old_s, agg_new_e, agg_new_s`);
-    await m.query(`CREATE TEMP TABLE agg_old_e ON COMMIT DROP AS SELECT * FROM aggregate_client_episode WHERE client_id = ANY($1)`, [clientIds]);
-    await m.query(`CREATE TEMP TABLE agg_old_s ON COMMIT DROP AS SELECT * FROM aggregate_client_scale WHERE client_id = ANY($1)`, [clientIds]);
+    await m.query(`CREATE TEMP TABLE agg_old_e ON COMMIT DROP AS SELECT * FROM aggregate_client_episode WHERE client_id = ANY($1)`, [
+      clientIds,
+    ]);
+    await m.query(`CREATE TEMP TABLE agg_old_s ON COMMIT DROP AS SELECT * FROM aggregate_client_scale WHERE client_id = ANY($1)`, [
+      clientIds,
+    ]);
     const before = await scopesOfLevel1(m, 'agg_old_e');
     await recomputeClientLevel(m, { kind: 'clients', municipalityId, clientIds });
-    await m.query(`CREATE TEMP TABLE agg_new_e ON COMMIT DROP AS SELECT * FROM aggregate_client_episode WHERE client_id = ANY($1)`, [clientIds]);
-    await m.query(`CREATE TEMP TABLE agg_new_s ON COMMIT DROP AS SELECT * FROM aggregate_client_scale WHERE client_id = ANY($1)`, [clientIds]);
-    await applyCellDelta(m, AGGREGATE_TABLES.cell, { oldE: 'agg_old_e', oldS: 'agg_old_s', newE: 'agg_new_e', newS: 'agg_new_s' }, reference);
+    await m.query(`CREATE TEMP TABLE agg_new_e ON COMMIT DROP AS SELECT * FROM aggregate_client_episode WHERE client_id = ANY($1)`, [
+      clientIds,
+    ]);
+    await m.query(`CREATE TEMP TABLE agg_new_s ON COMMIT DROP AS SELECT * FROM aggregate_client_scale WHERE client_id = ANY($1)`, [
+      clientIds,
+    ]);
+    await applyCellDelta(
+      m,
+      AGGREGATE_TABLES.cell,
+      { oldE: 'agg_old_e', oldS: 'agg_old_s', newE: 'agg_new_e', newS: 'agg_new_s' },
+      reference,
+    );
     const after = await scopesOfLevel1(m, 'agg_new_e');
     const sourceOf = new Map(members.map((x) => [parseScopeKey(x.scopeKey).id, x.sourceAt]));
     const scopes = [...before, ...after].map((s) => ({ scopeKey: s.scopeKey, municipalityId, sourceAt: sourceOf.get(s.clientId) ?? null }));
@@ -208,16 +226,29 @@ export class AggregationEngine {
    */
   async forgetClients(m: EntityManager, municipalityId: string, clientIds: readonly string[]): Promise<void> {
     if (clientIds.length === 0) return;
-    await m.query(`SELECT pg_advisory_xact_lock_shared(${LOCK_MUNICIPALITY}, hashtext($1)), pg_advisory_xact_lock(${LOCK_SCOPE}, hashtext($2))`, [
-      municipalityId,
-      tierKey('clientbatch', municipalityId),
-    ]);
+    await m.query(
+      `SELECT pg_advisory_xact_lock_shared(${LOCK_MUNICIPALITY}, hashtext($1)), pg_advisory_xact_lock(${LOCK_SCOPE}, hashtext($2))`,
+      [municipalityId, tierKey('clientbatch', municipalityId)],
+    );
     const reference = await this.reference(m, municipalityId);
     await m.query(`DROP TABLE IF EXISTS agg_old_e, agg_old_s, agg_new_e, agg_new_s`);
-    await m.query(`CREATE TEMP TABLE agg_old_e ON COMMIT DROP AS SELECT * FROM aggregate_client_episode WHERE municipality_id = $1 AND client_id = ANY($2)`, [municipalityId, clientIds]);
-    await m.query(`CREATE TEMP TABLE agg_old_s ON COMMIT DROP AS SELECT * FROM aggregate_client_scale WHERE municipality_id = $1 AND client_id = ANY($2)`, [municipalityId, clientIds]);
-    await m.query(`CREATE TEMP TABLE agg_new_e (LIKE aggregate_client_episode) ON COMMIT DROP; CREATE TEMP TABLE agg_new_s (LIKE aggregate_client_scale) ON COMMIT DROP;`);
-    await applyCellDelta(m, AGGREGATE_TABLES.cell, { oldE: 'agg_old_e', oldS: 'agg_old_s', newE: 'agg_new_e', newS: 'agg_new_s' }, reference);
+    await m.query(
+      `CREATE TEMP TABLE agg_old_e ON COMMIT DROP AS SELECT * FROM aggregate_client_episode WHERE municipality_id = $1 AND client_id = ANY($2)`,
+      [municipalityId, clientIds],
+    );
+    await m.query(
+      `CREATE TEMP TABLE agg_old_s ON COMMIT DROP AS SELECT * FROM aggregate_client_scale WHERE municipality_id = $1 AND client_id = ANY($2)`,
+      [municipalityId, clientIds],
+    );
+    await m.query(
+      `CREATE TEMP TABLE agg_new_e (LIKE aggregate_client_episode) ON COMMIT DROP; CREATE TEMP TABLE agg_new_s (LIKE aggregate_client_scale) ON COMMIT DROP;`,
+    );
+    await applyCellDelta(
+      m,
+      AGGREGATE_TABLES.cell,
+      { oldE: 'agg_old_e', oldS: 'agg_old_s', newE: 'agg_new_e', newS: 'agg_new_s' },
+      reference,
+    );
     const before = await scopesOfLevel1(m, 'agg_old_e');
     if (before.length === 0) return;
     await requestScopes(m, [
@@ -230,17 +261,23 @@ export class AggregationEngine {
   /** Figure scopes summed from their cells; only rows whose statistics changed are written. */
   private async figureBatch(m: EntityManager, municipalityId: string, members: readonly Member[]): Promise<ScopeRequest[]> {
     await loadRules(m, municipalityId);
-    await recomputeGroupLevel(m, municipalityId, members.map((x) => ({ scopeKey: x.scopeKey, seq: x.seq, sourceAt: x.sourceAt })));
+    await recomputeGroupLevel(
+      m,
+      municipalityId,
+      members.map((x) => ({ scopeKey: x.scopeKey, seq: x.seq, sourceAt: x.sourceAt })),
+    );
     return [];
   }
 
   /** The reference date the stored cells use; a municipality without cells yet starts at today. */
   private async reference(m: EntityManager, municipalityId: string): Promise<string> {
-    await m.query(`INSERT INTO aggregate_reference (municipality_id, reference_date) VALUES ($1, $2) ON CONFLICT (municipality_id) DO NOTHING`, [
+    await m.query(
+      `INSERT INTO aggregate_reference (municipality_id, reference_date) VALUES ($1, $2) ON CONFLICT (municipality_id) DO NOTHING`,
+      [municipalityId, this.today()],
+    );
+    const [r] = await m.query(`SELECT to_char(reference_date, 'YYYY-MM-DD') AS d FROM aggregate_reference WHERE municipality_id = $1`, [
       municipalityId,
-      this.today(),
     ]);
-    const [r] = await m.query(`SELECT to_char(reference_date, 'YYYY-MM-DD') AS d FROM aggregate_reference WHERE municipality_id = $1`, [municipalityId]);
     return r.d;
   }
 
@@ -255,14 +292,25 @@ export class AggregationEngine {
       CREATE TEMP TABLE agg_fresh_scale (LIKE aggregate_client_scale INCLUDING DEFAULTS) ON COMMIT DROP;
       CREATE TEMP TABLE agg_fresh_episode (LIKE aggregate_client_episode INCLUDING DEFAULTS) ON COMMIT DROP;
       CREATE TEMP TABLE agg_fresh_cell (LIKE aggregate_cell INCLUDING DEFAULTS) ON COMMIT DROP;`);
-    const fresh: AggregateTables = { clientScale: 'agg_fresh_scale', clientEpisode: 'agg_fresh_episode', cell: 'agg_fresh_cell', figure: figures ?? 'aggregate_figure' };
+    const fresh: AggregateTables = {
+      clientScale: 'agg_fresh_scale',
+      clientEpisode: 'agg_fresh_episode',
+      cell: 'agg_fresh_cell',
+      figure: figures ?? 'aggregate_figure',
+    };
     await loadRules(m, municipalityId);
     await recomputeClientLevel(m, { kind: 'municipality', municipalityId }, fresh);
     await m.query(`ANALYZE agg_fresh_scale; ANALYZE agg_fresh_episode`);
     await buildCells(m, 'agg_fresh_cell', 'agg_fresh_episode', 'agg_fresh_scale', municipalityId, reference);
     await m.query(`ANALYZE agg_fresh_cell`);
     const keys = await allGroupScopes(m, municipalityId);
-    if (figures) await recomputeGroupLevel(m, municipalityId, keys.map((k) => ({ scopeKey: k, seq: '0', sourceAt: null })), fresh);
+    if (figures)
+      await recomputeGroupLevel(
+        m,
+        municipalityId,
+        keys.map((k) => ({ scopeKey: k, seq: '0', sourceAt: null })),
+        fresh,
+      );
     return keys;
   }
 
@@ -288,8 +336,22 @@ export class AggregationEngine {
            SELECT scope_key, requested_seq, requested_source_at FROM aggregate_scope_state WHERE municipality_id = $1`,
         [municipalityId],
       );
-      changed.clientScale = await syncTable(m, 'aggregate_client_scale', 'agg_fresh_scale', CLIENT_SCALE_KEY, CLIENT_SCALE_COLUMNS, municipalityId);
-      changed.clientEpisode = await syncTable(m, 'aggregate_client_episode', 'agg_fresh_episode', CLIENT_EPISODE_KEY, CLIENT_EPISODE_COLUMNS, municipalityId);
+      changed.clientScale = await syncTable(
+        m,
+        'aggregate_client_scale',
+        'agg_fresh_scale',
+        CLIENT_SCALE_KEY,
+        CLIENT_SCALE_COLUMNS,
+        municipalityId,
+      );
+      changed.clientEpisode = await syncTable(
+        m,
+        'aggregate_client_episode',
+        'agg_fresh_episode',
+        CLIENT_EPISODE_KEY,
+        CLIENT_EPISODE_COLUMNS,
+        municipalityId,
+      );
       changed.cell = await syncTable(m, 'aggregate_cell', 'agg_fresh_cell', CELL_KEY, [...CELL_KEY, ...CELL_COLUMNS], municipalityId);
       await m.query(
         `INSERT INTO aggregate_reference (municipality_id, reference_date) VALUES ($1, $2)
@@ -300,9 +362,16 @@ export class AggregationEngine {
         `SELECT scope_key, requested_seq, requested_source_at FROM agg_snap WHERE scope_key = ANY($1)`,
         [keys],
       );
-      const targets: ScopeTarget[] = snap.map((s) => ({ scopeKey: s.scope_key, seq: String(s.requested_seq), sourceAt: s.requested_source_at }));
+      const targets: ScopeTarget[] = snap.map((s) => ({
+        scopeKey: s.scope_key,
+        seq: String(s.requested_seq),
+        sourceAt: s.requested_source_at,
+      }));
       const figures = await recomputeGroupLevel(m, municipalityId, targets);
-      const orphans = await m.query(`DELETE FROM aggregate_figure WHERE municipality_id = $1 AND scope_key <> ALL($2) RETURNING 1`, [municipalityId, keys]);
+      const orphans = await m.query(`DELETE FROM aggregate_figure WHERE municipality_id = $1 AND scope_key <> ALL($2) RETURNING 1`, [
+        municipalityId,
+        keys,
+      ]);
       changed.figure = figures.written + figures.deleted + (Array.isArray(orphans[0]) ? Number(orphans[1]) : 0);
       await m.query(
         `UPDATE aggregate_scope_state s SET computed_seq = GREATEST(s.computed_seq, x.requested_seq), computed_at = now(),
@@ -342,7 +411,9 @@ export class AggregationEngine {
     try {
       await runner.startTransaction('REPEATABLE READ');
       const m = runner.manager;
-      const [ref] = await m.query(`SELECT to_char(reference_date, 'YYYY-MM-DD') AS d FROM aggregate_reference WHERE municipality_id = $1`, [municipalityId]);
+      const [ref] = await m.query(`SELECT to_char(reference_date, 'YYYY-MM-DD') AS d FROM aggregate_reference WHERE municipality_id = $1`, [
+        municipalityId,
+      ]);
       await m.query(`CREATE TEMP TABLE agg_chk_figure (LIKE aggregate_figure INCLUDING ALL) ON COMMIT DROP`);
       await this.computeFresh(m, municipalityId, ref?.d ?? this.today(), 'agg_chk_figure');
       const differences: Difference[] = [];
@@ -361,9 +432,19 @@ export class AggregationEngine {
           for (const r of rows) differences.push({ table, key: r.key, side });
         }
       };
-      await compare('aggregate_client_scale', 'agg_fresh_scale', CLIENT_SCALE_COLUMNS, `episode_id || '/' || instrument_id || '/' || scale_id`);
+      await compare(
+        'aggregate_client_scale',
+        'agg_fresh_scale',
+        CLIENT_SCALE_COLUMNS,
+        `episode_id || '/' || instrument_id || '/' || scale_id`,
+      );
       await compare('aggregate_client_episode', 'agg_fresh_episode', CLIENT_EPISODE_COLUMNS, `episode_id::text`);
-      await compare('aggregate_cell', 'agg_fresh_cell', [...CELL_KEY, ...CELL_COLUMNS], `org_unit_id || ' ' || method_id || ' ' || group_id || ' ' || figure || ' ' || subject || ' ' || sub || ' ' || period_key || ' ' || sex || ' ' || age_band`);
+      await compare(
+        'aggregate_cell',
+        'agg_fresh_cell',
+        [...CELL_KEY, ...CELL_COLUMNS],
+        `org_unit_id || ' ' || method_id || ' ' || group_id || ' ' || figure || ' ' || subject || ' ' || sub || ' ' || period_key || ' ' || sex || ' ' || age_band`,
+      );
       await compare(
         'aggregate_figure',
         'agg_chk_figure',
@@ -420,20 +501,40 @@ async function markMembersComputed(m: EntityManager, members: readonly Member[])
  * Makes a municipality's rows of `target` equal to `fresh`: deletes rows that are no longer there, inserts new ones
  * and updates only rows whose compared columns differ. Returns how many rows were written or deleted.
  */
-async function syncTable(m: EntityManager, target: string, fresh: string, key: readonly string[], cols: readonly string[], municipalityId: string): Promise<number> {
+async function syncTable(
+  m: EntityManager,
+  target: string,
+  fresh: string,
+  key: readonly string[],
+  cols: readonly string[],
+  municipalityId: string,
+): Promise<number> {
   const on = key.map((k) => `t.${k} = f.${k}`).join(' AND ');
-  const deleted = await m.query(`DELETE FROM ${target} t WHERE t.municipality_id = $1 AND NOT EXISTS (SELECT 1 FROM ${fresh} f WHERE ${on}) RETURNING 1`, [municipalityId]);
-  const same = cols.map((c) => `t.${c} IS NOT DISTINCT FROM f.${c}`).join(' AND ');
+  const same = cols
+    .filter((c) => !key.includes(c))
+    .map((c) => `t.${c} IS NOT DISTINCT FROM f.${c}`)
+    .join(' AND ');
+  const stamped = target !== 'aggregate_cell';
+  // The rows to write, found before anything is written (an anti-join against a table the same statement fills
+  // would rescan what it inserted).
+  await m.query(`DROP TABLE IF EXISTS agg_sync`);
+  await m.query(
+    `CREATE TEMP TABLE agg_sync ON COMMIT DROP AS
+     SELECT f.* FROM ${fresh} f WHERE NOT EXISTS (SELECT 1 FROM ${target} t WHERE ${on} AND ${same})`,
+  );
+  const deleted = await m.query(
+    `DELETE FROM ${target} t WHERE t.municipality_id = $1 AND NOT EXISTS (SELECT 1 FROM ${fresh} f WHERE ${on}) RETURNING 1`,
+    [municipalityId],
+  );
   const nonKey = cols.filter((c) => !key.includes(c));
-  const extra = target === 'aggregate_cell' ? '' : ', computed_at = excluded.computed_at';
   const written = await m.query(
-    `INSERT INTO ${target} AS t (${cols.join(', ')}${target === 'aggregate_cell' ? '' : ', computed_at'})
-     SELECT ${cols.map((c) => `f.${c}`).join(', ')}${target === 'aggregate_cell' ? '' : ', f.computed_at'} FROM ${fresh} f
-      WHERE NOT EXISTS (SELECT 1 FROM ${target} t WHERE ${on} AND ${same})
-     ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${nonKey.map((c) => `${c} = excluded.${c}`).join(', ')}${extra}
+    `INSERT INTO ${target} AS t (${cols.join(', ')}${stamped ? ', computed_at' : ''})
+     SELECT ${cols.join(', ')}${stamped ? ', computed_at' : ''} FROM agg_sync ORDER BY ${key.join(', ')}
+     ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${nonKey.map((c) => `${c} = excluded.${c}`).join(', ')}${stamped ? ', computed_at = excluded.computed_at' : ''}
      RETURNING 1`,
   );
-  const count = (r: unknown) => (Array.isArray(r) && r.length === 2 && Array.isArray(r[0]) && typeof r[1] === 'number' ? r[1] : Array.isArray(r) ? r.length : 0);
+  const count = (r: unknown) =>
+    Array.isArray(r) && r.length === 2 && Array.isArray(r[0]) && typeof r[1] === 'number' ? r[1] : Array.isArray(r) ? r.length : 0;
   return count(deleted) + count(written);
 }
 

@@ -3,9 +3,27 @@ import { classifyRecovery, groupOutcomeSummary, type ScaleRules } from '#statist
 import { outcomeFigures } from './figures.js';
 
 /** The additive sums the SQL stores, computed here from the same clients. */
-function sumsOf(clients: { baseline: number | null; latest: number | null }[], rules: ScaleRules & { cutoff: NonNullable<ScaleRules['cutoff']> }) {
+function sumsOf(
+  clients: { baseline: number | null; latest: number | null }[],
+  rules: ScaleRules & { cutoff: NonNullable<ScaleRules['cutoff']> },
+) {
   const pairs = clients.filter((c) => c.baseline !== null && c.latest !== null) as { baseline: number; latest: number }[];
-  const s = { n_clients: clients.length, n_pairs: pairs.length, sb: 0, sbb: 0, sl: 0, sll: 0, sbl: 0, n_improved: 0, n_deteriorated: 0, n_classified: pairs.length, n_case_known: pairs.length, n_case: 0, n_recovered: 0, n_rel_recovered: 0 };
+  const s = {
+    n_clients: clients.length,
+    n_pairs: pairs.length,
+    sb: 0,
+    sbb: 0,
+    sl: 0,
+    sll: 0,
+    sbl: 0,
+    n_improved: 0,
+    n_deteriorated: 0,
+    n_classified: pairs.length,
+    n_case_known: pairs.length,
+    n_case: 0,
+    n_recovered: 0,
+    n_rel_recovered: 0,
+  };
   for (const p of pairs) {
     s.sb += p.baseline;
     s.sbb += p.baseline * p.baseline;
@@ -35,8 +53,18 @@ function prng(seed: number) {
 
 describe(outcomeFigures.name, () => {
   const cases: [string, ScaleRules & { cutoff: NonNullable<ScaleRules['cutoff']> }][] = [
-    ['PHQ-9 (threshold 6, case ≥ 10, higher is worse)', { direction: 'higher_is_worse', criterion: { kind: 'threshold', points: 6 }, cutoff: { value: 10, inclusive: true } }],
-    ['an RCI scale (SD 10.5, r 0.961; case < 50, higher is better)', { direction: 'higher_is_better', criterion: { kind: 'rci', sdRef: 10.5, reliability: 0.961 }, cutoff: { value: 50, inclusive: false } }],
+    [
+      'PHQ-9 (threshold 6, case ≥ 10, higher is worse)',
+      { direction: 'higher_is_worse', criterion: { kind: 'threshold', points: 6 }, cutoff: { value: 10, inclusive: true } },
+    ],
+    [
+      'an RCI scale (SD 10.5, r 0.961; case < 50, higher is better)',
+      {
+        direction: 'higher_is_better',
+        criterion: { kind: 'rci', sdRef: 10.5, reliability: 0.961 },
+        cutoff: { value: 50, inclusive: false },
+      },
+    ],
   ];
   it.each(cases)('equals groupOutcomeSummary of #statistics on 200 random cohorts: %s', (_name, rules) => {
     const rand = prng(42);
@@ -51,7 +79,14 @@ describe(outcomeFigures.name, () => {
       expect(f.nClients).toBe(lib.nClients);
       expect(f.nPairs).toBe(lib.nPairs);
       expect(f.completeness).toEqual(lib.completeness);
-      for (const key of ['reliablyImproved', 'noReliableChange', 'reliablyDeteriorated', 'casesAtBaseline', 'recovered', 'reliablyRecovered'] as const) {
+      for (const key of [
+        'reliablyImproved',
+        'noReliableChange',
+        'reliablyDeteriorated',
+        'casesAtBaseline',
+        'recovered',
+        'reliablyRecovered',
+      ] as const) {
         expect(f[key]).toEqual(lib[key]);
       }
       for (const key of ['baseline', 'latest', 'change'] as const) {
@@ -74,7 +109,17 @@ describe(outcomeFigures.name, () => {
 
   it('too few pairs, no baseline variation and no latest variation as the library says', () => {
     const rules = cases[0]![1];
-    for (const clients of [[{ baseline: 10, latest: 4 }], [{ baseline: 10, latest: 4 }, { baseline: 10, latest: 6 }], [{ baseline: 12, latest: 4 }, { baseline: 10, latest: 4 }]]) {
+    for (const clients of [
+      [{ baseline: 10, latest: 4 }],
+      [
+        { baseline: 10, latest: 4 },
+        { baseline: 10, latest: 6 },
+      ],
+      [
+        { baseline: 12, latest: 4 },
+        { baseline: 10, latest: 4 },
+      ],
+    ]) {
       const lib = groupOutcomeSummary(clients, rules);
       expect(outcomeFigures(sumsOf(clients, rules)).effectSize).toEqual(lib.effectSize);
     }

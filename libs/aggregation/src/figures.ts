@@ -1,11 +1,4 @@
-import {
-  type Direction,
-  improvementOf,
-  type PrePostEffectSize,
-  type Share,
-  share,
-  type Summary,
-} from '#statistics';
+import { type Direction, improvementOf, type PrePostEffectSize, type Share, share, type Summary } from '#statistics';
 
 /** The additive statistics of one outcome cell (aggregate_figure.stats, figure 'outcome'). */
 export interface OutcomeStats {
@@ -64,7 +57,9 @@ function summaryOf(n: number, s: number, ss: number): Summary {
  * share): equal to groupOutcomeSummary on the same clients up to floating-point rounding (tested).
  */
 export function outcomeFigures(raw: Record<string, unknown>): OutcomeFigures {
-  const s = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, typeof v === 'string' && /^-?[\d.]+(e-?\d+)?$/.test(v) ? Number(v) : v])) as unknown as OutcomeStats;
+  const s = Object.fromEntries(
+    Object.entries(raw).map(([k, v]) => [k, typeof v === 'string' && /^-?[\d.]+(e-?\d+)?$/.test(v) ? Number(v) : v]),
+  ) as unknown as OutcomeStats;
   const n = Number(s.n_pairs);
   const direction = s.direction;
   const baseline = summaryOf(n, s.sb, s.sbb);

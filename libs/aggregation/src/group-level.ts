@@ -41,8 +41,10 @@ function mapped(cellTable: string, figure: keyof typeof FIGURE_STATS, kinds: Rea
   const where = `c.municipality_id = $1 AND c.figure = '${figure}' AND pk.pkey IS NOT NULL`;
   const ungrouped = `c.group_id = '${NO_GROUP}'`;
   const parts: string[] = [];
-  if (kinds.has('unit')) parts.push(`${sel} JOIN agg_map m ON m.kind = 'unit' AND m.org_unit_id = c.org_unit_id ${years} WHERE ${where} AND ${ungrouped}`);
-  if (kinds.has('method')) parts.push(`${sel} JOIN agg_map m ON m.kind = 'method' AND m.method_id = c.method_id ${years} WHERE ${where} AND ${ungrouped}`);
+  if (kinds.has('unit'))
+    parts.push(`${sel} JOIN agg_map m ON m.kind = 'unit' AND m.org_unit_id = c.org_unit_id ${years} WHERE ${where} AND ${ungrouped}`);
+  if (kinds.has('method'))
+    parts.push(`${sel} JOIN agg_map m ON m.kind = 'method' AND m.method_id = c.method_id ${years} WHERE ${where} AND ${ungrouped}`);
   if (kinds.has('municipality')) parts.push(`${sel} JOIN agg_map m ON m.kind = 'municipality' ${years} WHERE ${where} AND ${ungrouped}`);
   if (kinds.has('group')) parts.push(`${sel} JOIN agg_map m ON m.kind = 'group' AND m.group_id = c.group_id ${years} WHERE ${where}`);
   return parts.join('\n UNION ALL ');
@@ -55,7 +57,8 @@ const episodeSums = (names: readonly string[]) =>
   names.map((n) => (n === 'n_active' ? `sum(CASE WHEN derived THEN 0 ELSE n_active END) AS n_active` : `sum(${n}) AS ${n}`)).join(', ');
 const obj = (names: readonly string[], from = '') => names.map((n) => `'${n}', ${from}${n}`).join(', ');
 
-const FIGURE_COLS = 'scope_key, period_key, breakdown_key, figure, subject, municipality_id, stats, computed_seq, computed_at, source_changed_at';
+const FIGURE_COLS =
+  'scope_key, period_key, breakdown_key, figure, subject, municipality_id, stats, computed_seq, computed_at, source_changed_at';
 
 /**
  * Level 2 for the target scopes, summed from the stored cells (one statement per figure): additive sufficient

@@ -64,15 +64,19 @@ export function halfAndRolling(dateExpr: string, ref: string): string {
                   (CASE WHEN ${dateExpr} > (${ref} - interval '12 months') AND ${dateExpr} <= ${ref} THEN 'R12' END))`;
 }
 
-/** A lateral list of the period keys a date range [from, to] overlaps (every half-year and year, and R12). */
+/**
+ * A lateral list of the period keys a date range [from, to] overlaps up to the reference date: every half-year and
+ * every calendar year, and R12 (no duplicates, so no DISTINCT per row).
+ */
 export function periodsOfRange(fromExpr: string, toExpr: string, ref: string): string {
-  return `(SELECT DISTINCT k FROM (
-             SELECT unnest(ARRAY[to_char(h, 'YYYY'), to_char(h, 'YYYY') || CASE WHEN extract(month FROM h) <= 6 THEN '-H1' ELSE '-H2' END]) AS k
-               FROM generate_series(make_date(extract(year FROM ${fromExpr})::int, CASE WHEN extract(month FROM ${fromExpr}) <= 6 THEN 1 ELSE 7 END, 1),
-                                    LEAST(${toExpr}, ${ref}), interval '6 months') AS g(h)
-             UNION ALL
-             SELECT 'R12' WHERE ${fromExpr} <= ${ref} AND ${toExpr} > (${ref} - interval '12 months')
-           ) ks)`;
+  const last = `LEAST(${toExpr}, ${ref})`;
+  return `(SELECT to_char(h, 'YYYY') || CASE WHEN extract(month FROM h) <= 6 THEN '-H1' ELSE '-H2' END
+             FROM generate_series(make_date(extract(year FROM ${fromExpr})::int, CASE WHEN extract(month FROM ${fromExpr}) <= 6 THEN 1 ELSE 7 END, 1),
+                                  ${last}, interval '6 months') AS g(h)
+           UNION ALL
+           SELECT y::text FROM generate_series(extract(year FROM ${fromExpr})::int, extract(year FROM ${last})::int) AS y
+           UNION ALL
+           SELECT 'R12' WHERE ${fromExpr} <= ${ref} AND ${toExpr} > (${ref} - interval '12 months'))`;
 }
 
 /** Age band SQL from an episode start date and a birth year. */

@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { UnitScope } from '#access';
+import { uuidField } from './engine.js';
 
 export interface FigureRow {
   periodKey: string;
@@ -57,7 +58,10 @@ export class AggregateReadRepository {
     return g ?? null;
   }
 
-  async findMethod(municipalityId: string, methodId: string): Promise<{ id: string; code: string; name: string; evidenceStatus: string; elementDescriptions: Record<string, string> } | null> {
+  async findMethod(
+    municipalityId: string,
+    methodId: string,
+  ): Promise<{ id: string; code: string; name: string; evidenceStatus: string; elementDescriptions: Record<string, string> } | null> {
     const [m] = await this.db.query(
       `SELECT id, code, name, evidence_status AS "evidenceStatus", element_descriptions AS "elementDescriptions" FROM method WHERE municipality_id = $1 AND id = $2`,
       [municipalityId, methodId],
@@ -84,20 +88,25 @@ export class AggregateReadRepository {
 
   /**
    * As of when a scope's stored aggregates are, and whether work is pending for it: requested > computed, or an
-   * unsent outbox row about a client, episode, response or occasion that falls in the scope.
+   * unsent outbox row about a client, episode, response or occasion that falls in the scope. The outbox rows are
+   * found through the partial index of unsent rows and joined by uuid keys (a malformed id joins nothing).
    */
   async freshness(municipalityId: string, scopeKey: string): Promise<Freshness> {
     const [kind, id] = scopeKey.split(':') as [string, string];
     const [r] = await this.db.query(
       `WITH st AS (SELECT computed_at, computed_source_at, requested_seq > computed_seq AS pending FROM aggregate_scope_state WHERE scope_key = $2),
-            o AS (SELECT o.payload FROM outbox o WHERE o.municipality_id = $1 AND o.sent_at IS NULL)
+            o AS (SELECT ${uuidField('o.payload', 'responseId')} AS response_id, ${uuidField('o.payload', 'occasionId')} AS occasion_id,
+                         ${uuidField('o.payload', 'episodeId')} AS episode_id, ${uuidField('o.payload', 'clientId')} AS client_id
+                    FROM outbox o WHERE o.municipality_id = $1 AND o.sent_at IS NULL AND o.topic NOT IN ('group.changed', 'instrument.changed')),
+            e AS (SELECT e.id, e.client_id, e.method_id, e.org_unit_id FROM o
+                    LEFT JOIN response r ON r.id = o.response_id
+                    LEFT JOIN occasion oc ON oc.id = o.occasion_id
+                    JOIN episode e ON e.id = coalesce(o.episode_id, r.episode_id, oc.episode_id)
+                  UNION ALL
+                  SELECT e.id, e.client_id, e.method_id, e.org_unit_id FROM o JOIN episode e ON e.client_id = o.client_id)
        SELECT (SELECT computed_at FROM st) AS computed_at, (SELECT computed_source_at FROM st) AS source_at,
               coalesce((SELECT pending FROM st), false) OR EXISTS (
-                SELECT 1 FROM o
-                  LEFT JOIN response r ON r.id::text = o.payload->>'responseId'
-                  LEFT JOIN occasion oc ON oc.id::text = o.payload->>'occasionId'
-                  JOIN episode e ON e.id::text = coalesce(o.payload->>'episodeId', r.episode_id::text, oc.episode_id::text) OR e.client_id::text = o.payload->>'clientId'
-                  JOIN org_unit u ON u.id = e.org_unit_id
+                SELECT 1 FROM e JOIN org_unit u ON u.id = e.org_unit_id
                  WHERE ($3 = 'municipality')
                     OR ($3 = 'unit' AND u.path LIKE (SELECT path FROM org_unit WHERE id::text = $4) || '%')
                     OR ($3 = 'method' AND e.method_id::text = $4)

@@ -26,7 +26,9 @@ export interface RelayPlan {
 
 /** Maps outbox rows to the scopes they affect (ids only in, ids only out). */
 export async function planOutbox(m: EntityManager, rows: readonly OutboxRow[]): Promise<RelayPlan> {
-  const json = JSON.stringify(rows.map((r) => ({ id: r.id, municipality_id: r.municipality_id, topic: r.topic, payload: r.payload, created_at: r.created_at })));
+  const json = JSON.stringify(
+    rows.map((r) => ({ id: r.id, municipality_id: r.municipality_id, topic: r.topic, payload: r.payload, created_at: r.created_at })),
+  );
   const clients: { client_id: string; municipality_id: string; source_at: Date }[] = await m.query(
     `WITH o AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, municipality_id uuid, topic text, payload jsonb, created_at timestamptz))
      SELECT client_id, municipality_id, max(source_at) AS source_at FROM (
@@ -49,7 +51,11 @@ export async function planOutbox(m: EntityManager, rows: readonly OutboxRow[]): 
      GROUP BY client_id, municipality_id`,
     [json],
   );
-  const direct: RelayPlan['direct'] = clients.map((c) => ({ scopeKey: `client:${c.client_id}`, municipalityId: c.municipality_id, sourceAt: c.source_at }));
+  const direct: RelayPlan['direct'] = clients.map((c) => ({
+    scopeKey: `client:${c.client_id}`,
+    municipalityId: c.municipality_id,
+    sourceAt: c.source_at,
+  }));
   for (const municipalityId of new Set(clients.map((c) => c.municipality_id))) {
     direct.push({ scopeKey: tierKey('clientbatch', municipalityId), municipalityId, sourceAt: null });
   }

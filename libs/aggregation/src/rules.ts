@@ -85,7 +85,15 @@ export async function loadRules(m: EntityManager, municipalityId: string | null)
     TRUNCATE agg_rule, agg_instrument;`);
   await m.query(
     `INSERT INTO agg_instrument SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(instrument_id uuid, version_id uuid, purpose text)`,
-    [JSON.stringify(versions.map((v) => ({ instrument_id: v.instrument_id, version_id: v.version_id, purpose: purposes.get(v.version_id) ?? 'outcome' })))],
+    [
+      JSON.stringify(
+        versions.map((v) => ({
+          instrument_id: v.instrument_id,
+          version_id: v.version_id,
+          purpose: purposes.get(v.version_id) ?? 'outcome',
+        })),
+      ),
+    ],
   );
   await m.query(
     `INSERT INTO agg_rule SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(instrument_id uuid, version_id uuid, scale_id text,
