@@ -5,6 +5,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { AggregationEngine, recomputeJobId, requestScopes, tierKey } from '#aggregation';
 import { JobName, JobProducer, QueueName } from '#jobs';
+import { RetentionRepository } from '#persistence';
 import { WorkerModule } from '../../apps/worker/src/worker.module.js';
 import { openTestDataSource, testDatabaseUrl } from '../utils/database.js';
 import { CohortBuilder, quiescent, waitFor } from './aggregation-fixture.js';
@@ -84,6 +85,50 @@ describe(`aggregation through the outbox relay and BullMQ on ${backend}`, () => 
     expect(result.total).toBe(0);
     const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM aggregate_figure WHERE municipality_id = $1`, [c.world.municipalityId]);
     expect(n).toBeGreaterThan(100);
+  }, 120_000);
+
+  it('a group membership change and a client deleted by retention keep the cells equal to a rebuild', async () => {
+    const municipalityId = c.world.municipalityId;
+    const members: { id: string; client_id: string }[] = await ds.query(
+      `SELECT id, client_id FROM episode WHERE municipality_id = $1 AND org_unit_id = $2 ORDER BY id LIMIT 3`,
+      [municipalityId, c.world.unitA.id],
+    );
+    expect(members.length).toBe(3);
+    const [group] = await ds.query(`INSERT INTO client_group (municipality_id, org_unit_id, name) VALUES ($1, $2, 'Samtalsgrupp') RETURNING id`, [
+      municipalityId,
+      c.world.unitA.id,
+    ]);
+    await ds.transaction(async (m) => {
+      for (const e of members) await m.query(`INSERT INTO group_membership (group_id, episode_id, joined_on) VALUES ($1, $2, '2025-01-01')`, [group.id, e.id]);
+      await m.query(`INSERT INTO outbox (municipality_id, topic, payload) VALUES ($1, 'group.changed', $2)`, [municipalityId, JSON.stringify({ groupId: group.id })]);
+    });
+    await settle();
+    const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM aggregate_figure WHERE scope_key = $1 AND figure = 'episodes' AND breakdown_key = 'all' AND subject = '*'`, [
+      `group:${group.id}`,
+    ]);
+    expect(n).toBeGreaterThan(0);
+    const first = await engine.check(municipalityId);
+    expect(first.differences.slice(0, 8)).toEqual([]);
+    expect(first.total).toBe(0);
+
+    // One member leaves the group; then retention deletes another member's whole record.
+    await ds.transaction(async (m) => {
+      await m.query(`DELETE FROM group_membership WHERE group_id = $1 AND episode_id = $2`, [group.id, members[0]!.id]);
+      await m.query(`INSERT INTO outbox (municipality_id, topic, payload) VALUES ($1, 'group.changed', $2)`, [municipalityId, JSON.stringify({ groupId: group.id })]);
+    });
+    await settle();
+    expect((await engine.check(municipalityId)).total).toBe(0);
+    const gone = members[1]!.client_id;
+    await ds.transaction(async (m) => {
+      await engine.forgetClients(m, municipalityId, [gone]);
+      await new RetentionRepository(m).deleteClients(municipalityId, [gone]);
+    });
+    await settle();
+    const [{ left }] = await ds.query(`SELECT count(*)::int AS left FROM aggregate_client_episode WHERE client_id = $1`, [gone]);
+    expect(left).toBe(0);
+    const result = await engine.check(municipalityId);
+    expect(result.differences).toEqual([]);
+    expect(result.total).toBe(0);
   }, 120_000);
 
   it('every aggregate row carries when it was computed and the newest source change it includes', async () => {

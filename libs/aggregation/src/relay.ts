@@ -40,12 +40,14 @@ export async function planOutbox(m: EntityManager, rows: readonly OutboxRow[]): 
          LEFT JOIN episode e2 ON e2.id = oc.episode_id
         WHERE o.topic NOT IN ('group.changed', 'instrument.changed')
        UNION ALL
-       -- A group's membership changed: every client counted in it before (level 1) or now (source).
-       SELECT coalesce(e.client_id, x.client_id), o.municipality_id, o.created_at
-         FROM o
-         LEFT JOIN group_membership gm ON gm.group_id = ${uuidField('o.payload', 'groupId')}
-         LEFT JOIN episode e ON e.id = gm.episode_id AND e.municipality_id = o.municipality_id
-         LEFT JOIN aggregate_client_episode x ON x.municipality_id = o.municipality_id AND ${uuidField('o.payload', 'groupId')} = ANY(x.group_ids)
+       -- A group's membership changed: every client counted in it now (source) or before (level 1).
+       SELECT e.client_id, o.municipality_id, o.created_at
+         FROM o JOIN group_membership gm ON gm.group_id = ${uuidField('o.payload', 'groupId')}
+         JOIN episode e ON e.id = gm.episode_id AND e.municipality_id = o.municipality_id
+        WHERE o.topic = 'group.changed'
+       UNION ALL
+       SELECT x.client_id, o.municipality_id, o.created_at
+         FROM o JOIN aggregate_client_episode x ON x.municipality_id = o.municipality_id AND ${uuidField('o.payload', 'groupId')} = ANY(x.group_ids)
         WHERE o.topic = 'group.changed'
      ) c WHERE client_id IS NOT NULL
      GROUP BY client_id, municipality_id`,
