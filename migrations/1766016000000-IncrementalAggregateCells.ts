@@ -61,6 +61,19 @@ export class IncrementalAggregateCells1766016000000 implements MigrationInterfac
         updated_at timestamptz NOT NULL DEFAULT now()
       );
 
+      -- Figure rows a client batch changed the cells of, per scope: the figure batches recompute just these. seq is the
+      -- client batch's number, so a batch that consumed a row deletes it only if no later batch touched it since.
+      CREATE TABLE aggregate_dirty (
+        municipality_id uuid NOT NULL,
+        scope_key text NOT NULL,
+        figure text NOT NULL,
+        subject text NOT NULL,
+        period_key text NOT NULL,
+        seq bigint NOT NULL,
+        PRIMARY KEY (scope_key, figure, subject, period_key)
+      );
+      CREATE INDEX aggregate_dirty_municipality_idx ON aggregate_dirty (municipality_id);
+
       -- Batch scopes: one per municipality and tier (pending clients; pending small and large figure scopes).
       ALTER TABLE aggregate_scope_state DROP CONSTRAINT aggregate_scope_state_scope_key_check;
       ALTER TABLE aggregate_scope_state ADD CONSTRAINT aggregate_scope_state_scope_key_check
@@ -79,7 +92,7 @@ export class IncrementalAggregateCells1766016000000 implements MigrationInterfac
       ALTER TABLE aggregate_scope_state DROP CONSTRAINT aggregate_scope_state_scope_key_check;
       ALTER TABLE aggregate_scope_state ADD CONSTRAINT aggregate_scope_state_scope_key_check
         CHECK (scope_key ~ '^(client|unit|method|group|municipality|instrument):[0-9a-f-]{36}$');
-      DROP TABLE IF EXISTS aggregate_reference, aggregate_cell;
+      DROP TABLE IF EXISTS aggregate_dirty, aggregate_reference, aggregate_cell;
       ALTER TABLE aggregate_client_episode
         DROP COLUMN group_ids, DROP COLUMN sc_subject, DROP COLUMN sc_occ, DROP COLUMN sc_on, DROP COLUMN sc_score,
         DROP COLUMN sc_band, DROP COLUMN sc_case, DROP COLUMN oc_due, DROP COLUMN oc_on_time, DROP COLUMN oc_done,

@@ -262,3 +262,35 @@ export async function applyCellDelta(
   );
   return n;
 }
+
+/**
+ * Records which figure rows the cell difference in agg_delta (applyCellDelta) changes: per scope containing a
+ * changed cell (every unit up its path, the method, the municipality; or its group), the figure, subject and period
+ * (a half-year also changes its year). Marked with the batch's number `seq`. Returns the scopes touched.
+ */
+export async function markDirty(m: EntityManager, municipalityId: string, seq: string): Promise<string[]> {
+  const rows: { scope_key: string }[] = await m.query(
+    `WITH d AS (
+       SELECT DISTINCT ON (k.scope_key, d.figure, sj.subject, pk.pkey) k.scope_key, d.figure, sj.subject, pk.pkey
+         FROM agg_delta d
+         JOIN org_unit u ON u.id = d.org_unit_id
+         CROSS JOIN LATERAL (
+           SELECT 'unit:' || unnest(string_to_array(trim(BOTH '/' FROM u.path), '/')) AS scope_key WHERE d.group_id = '${NO_GROUP}'
+           UNION ALL SELECT 'method:' || d.method_id WHERE d.group_id = '${NO_GROUP}'
+           UNION ALL SELECT 'municipality:' || d.municipality_id WHERE d.group_id = '${NO_GROUP}'
+           UNION ALL SELECT 'group:' || d.group_id WHERE d.group_id <> '${NO_GROUP}') k
+         CROSS JOIN LATERAL (VALUES (d.period_key), (CASE WHEN d.period_key LIKE '____-H_' THEN left(d.period_key, 4) END)) pk(pkey)
+         CROSS JOIN LATERAL (SELECT d.subject WHERE d.figure <> 'episodes'
+                             UNION ALL SELECT d.method_id::text WHERE d.figure = 'episodes'
+                             UNION ALL SELECT '*' WHERE d.figure = 'episodes') sj(subject)
+        WHERE pk.pkey IS NOT NULL
+     ), ins AS (
+       INSERT INTO aggregate_dirty (municipality_id, scope_key, figure, subject, period_key, seq)
+       SELECT $1, scope_key, figure, subject, pkey, $2 FROM d ORDER BY scope_key, figure, subject, pkey
+       ON CONFLICT (scope_key, figure, subject, period_key) DO UPDATE SET seq = excluded.seq
+     )
+     SELECT DISTINCT scope_key FROM d`,
+    [municipalityId, seq],
+  );
+  return rows.map((r) => r.scope_key);
+}

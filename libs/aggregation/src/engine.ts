@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { applyCellDelta, buildCells, CELL_COLUMNS, CELL_KEY } from './cells.js';
+import { applyCellDelta, buildCells, CELL_COLUMNS, CELL_KEY, markDirty } from './cells.js';
 import {
   AGGREGATE_TABLES,
   type AggregateTables,
@@ -17,6 +17,12 @@ import { markComputed, readScopeState, requestScopes, type ScopeRequest } from '
 /** Advisory-lock classes: a rebuild holds its municipality exclusively, scope jobs share it and hold their scope. */
 const LOCK_MUNICIPALITY = 7367900;
 const LOCK_SCOPE = 7367901;
+
+/**
+ * Every aggregation transaction runs without JIT: the planner cannot see how many rows unnest yields, estimates
+ * millions, and would spend seconds compiling a statement that reads a few hundred rows.
+ */
+const NO_JIT = `SET LOCAL jit = off`;
 
 /** Enqueues "recompute scope past computed_seq N" jobs; the worker passes the JobProducer-backed one. */
 export type ScopeEnqueuer = (requests: readonly ScopeRequest[]) => Promise<void>;
@@ -135,6 +141,7 @@ export class AggregationEngine {
         [municipalityId, tk],
       );
       if (!lock.got) return 'busy';
+      await m.query(NO_JIT);
       const st = await readScopeState(m, tk);
       const members = await this.pendingMembers(m, municipalityId, tier);
       if (members.length === 0 && (!st || BigInt(st.requestedSeq) <= BigInt(st.computedSeq))) return 'noop';
@@ -208,10 +215,26 @@ export class AggregationEngine {
       { oldE: 'agg_old_e', oldS: 'agg_old_s', newE: 'agg_new_e', newS: 'agg_new_s' },
       reference,
     );
+    // Only scopes whose figures changed are requested: a write that changes no cell (a note, a replay) costs nothing more.
+    const [{ seq }] = await m.query(`SELECT nextval('aggregate_request_seq')::text AS seq`);
+    const dirty = new Set(await markDirty(m, municipalityId, seq));
     const after = await scopesOfLevel1(m, 'agg_new_e');
     const sourceOf = new Map(members.map((x) => [parseScopeKey(x.scopeKey).id, x.sourceAt]));
-    const scopes = [...before, ...after].map((s) => ({ scopeKey: s.scopeKey, municipalityId, sourceAt: sourceOf.get(s.clientId) ?? null }));
-    if (scopes.length === 0) return [];
+    const touched = [...before, ...after].map((x) => ({
+      scopeKey: x.scopeKey,
+      municipalityId,
+      sourceAt: sourceOf.get(x.clientId) ?? null,
+    }));
+    // Every figure row this batch can write, locked in key order first (figure batches lock theirs in the same order).
+    await m.query(`SELECT 1 FROM aggregate_scope_state WHERE scope_key = ANY($1) ORDER BY scope_key FOR UPDATE`, [
+      touched.map((x) => x.scopeKey),
+    ]);
+    await includeUnchanged(
+      m,
+      touched.filter((x) => !dirty.has(x.scopeKey)),
+    );
+    if (dirty.size === 0) return [];
+    const scopes = touched.filter((x) => dirty.has(x.scopeKey));
     const tiers = [
       { scopeKey: tierKey('smallbatch', municipalityId), municipalityId, sourceAt: null },
       { scopeKey: tierKey('largebatch', municipalityId), municipalityId, sourceAt: null },
@@ -230,6 +253,7 @@ export class AggregationEngine {
       `SELECT pg_advisory_xact_lock_shared(${LOCK_MUNICIPALITY}, hashtext($1)), pg_advisory_xact_lock(${LOCK_SCOPE}, hashtext($2))`,
       [municipalityId, tierKey('clientbatch', municipalityId)],
     );
+    await m.query(NO_JIT);
     const reference = await this.reference(m, municipalityId);
     await m.query(`DROP TABLE IF EXISTS agg_old_e, agg_old_s, agg_new_e, agg_new_s`);
     await m.query(
@@ -249,23 +273,41 @@ export class AggregationEngine {
       { oldE: 'agg_old_e', oldS: 'agg_old_s', newE: 'agg_new_e', newS: 'agg_new_s' },
       reference,
     );
-    const before = await scopesOfLevel1(m, 'agg_old_e');
-    if (before.length === 0) return;
+    const [{ seq }] = await m.query(`SELECT nextval('aggregate_request_seq')::text AS seq`);
+    const dirty = await markDirty(m, municipalityId, seq);
+    if (dirty.length === 0) return;
     await requestScopes(m, [
-      ...before.map((x) => ({ scopeKey: x.scopeKey, municipalityId, sourceAt: null })),
+      ...dirty.map((scopeKey) => ({ scopeKey, municipalityId, sourceAt: null })),
       { scopeKey: tierKey('smallbatch', municipalityId), municipalityId, sourceAt: null },
       { scopeKey: tierKey('largebatch', municipalityId), municipalityId, sourceAt: null },
     ]);
   }
 
-  /** Figure scopes summed from their cells; only rows whose statistics changed are written. */
+  /**
+   * Figure scopes summed from their cells; only rows whose statistics changed are written. A scope with dirty rows
+   * recomputes just those figure rows; one requested without any (by hand, or an older queued job) recomputes
+   * everything. Dirty rows are read after the members' snapshot and deleted only if no later batch touched them.
+   */
   private async figureBatch(m: EntityManager, municipalityId: string, members: readonly Member[]): Promise<ScopeRequest[]> {
     await loadRules(m, municipalityId);
-    await recomputeGroupLevel(
-      m,
-      municipalityId,
-      members.map((x) => ({ scopeKey: x.scopeKey, seq: x.seq, sourceAt: x.sourceAt })),
+    const dirty: { scope_key: string; figure: string; subject: string; period_key: string; seq: string }[] = await m.query(
+      `SELECT scope_key, figure, subject, period_key, seq FROM aggregate_dirty WHERE scope_key = ANY($1)`,
+      [members.map((x) => x.scopeKey)],
     );
+    const withDirty = new Set(dirty.map((d) => d.scope_key));
+    const target = (x: Member) => ({ scopeKey: x.scopeKey, seq: x.seq, sourceAt: x.sourceAt });
+    const full = members.filter((x) => !withDirty.has(x.scopeKey)).map(target);
+    const partial = members.filter((x) => withDirty.has(x.scopeKey)).map(target);
+    if (full.length > 0) await recomputeGroupLevel(m, municipalityId, full);
+    if (partial.length > 0) {
+      const want = dirty.map((d) => ({ scopeKey: d.scope_key, figure: d.figure, subject: d.subject, periodKey: d.period_key }));
+      await recomputeGroupLevel(m, municipalityId, partial, AGGREGATE_TABLES, want);
+      await m.query(
+        `DELETE FROM aggregate_dirty d USING jsonb_to_recordset($1::jsonb) AS x(scope_key text, figure text, subject text, period_key text, seq bigint)
+          WHERE d.scope_key = x.scope_key AND d.figure = x.figure AND d.subject = x.subject AND d.period_key = x.period_key AND d.seq = x.seq`,
+        [JSON.stringify(dirty)],
+      );
+    }
     return [];
   }
 
@@ -287,6 +329,7 @@ export class AggregationEngine {
    */
   private async computeFresh(m: EntityManager, municipalityId: string, reference: string, figures: string | null): Promise<string[]> {
     await m.query(`SET LOCAL work_mem = '256MB'`);
+    await m.query(NO_JIT);
     await m.query(`DROP TABLE IF EXISTS agg_fresh_scale, agg_fresh_episode, agg_fresh_cell`);
     await m.query(`
       CREATE TEMP TABLE agg_fresh_scale (LIKE aggregate_client_scale INCLUDING DEFAULTS) ON COMMIT DROP;
@@ -326,6 +369,8 @@ export class AggregationEngine {
     await this.ds.transaction(async (m) => {
       await m.query(`SELECT pg_advisory_xact_lock(${LOCK_MUNICIPALITY}, hashtext($1))`, [municipalityId]);
       const reference = this.today();
+      // Everything is recomputed below; no client batch runs meanwhile (they share the lock this holds exclusively).
+      await m.query(`DELETE FROM aggregate_dirty WHERE municipality_id = $1`, [municipalityId]);
       const keys = await this.computeFresh(m, municipalityId, reference, null);
       await m.query(
         `INSERT INTO aggregate_scope_state (scope_key, municipality_id) SELECT unnest($1::text[]), $2 ON CONFLICT (scope_key) DO NOTHING`,
@@ -487,8 +532,34 @@ export class AggregationEngine {
   }
 }
 
-/** Marks batch members computed up to their snapshots (never backwards). */
+/**
+ * Scopes a client batch touched without changing any of their figures already include its source changes: their
+ * "as of" moves forward — at once when nothing is pending for them, else with the pending recompute.
+ */
+async function includeUnchanged(m: EntityManager, scopes: readonly { scopeKey: string; sourceAt: Date | null }[]): Promise<void> {
+  const newest = new Map<string, Date>();
+  for (const x of scopes) {
+    if (!x.sourceAt) continue;
+    const at = new Date(x.sourceAt);
+    const prev = newest.get(x.scopeKey);
+    if (!prev || at > prev) newest.set(x.scopeKey, at);
+  }
+  if (newest.size === 0) return;
+  await m.query(
+    `UPDATE aggregate_scope_state s
+        SET requested_source_at = GREATEST(s.requested_source_at, x.source_at),
+            computed_source_at = CASE WHEN s.requested_seq <= s.computed_seq THEN GREATEST(s.computed_source_at, x.source_at) ELSE s.computed_source_at END,
+            computed_at = CASE WHEN s.requested_seq <= s.computed_seq THEN now() ELSE s.computed_at END
+       FROM jsonb_to_recordset($1::jsonb) AS x(scope_key text, source_at timestamptz) WHERE s.scope_key = x.scope_key`,
+    [JSON.stringify([...newest].map(([scope_key, at]) => ({ scope_key, source_at: at })))],
+  );
+}
+
+/** Marks batch members computed up to their snapshots (never backwards); rows locked in key order. */
 async function markMembersComputed(m: EntityManager, members: readonly Member[]): Promise<void> {
+  await m.query(`SELECT 1 FROM aggregate_scope_state WHERE scope_key = ANY($1) ORDER BY scope_key FOR UPDATE`, [
+    members.map((x) => x.scopeKey),
+  ]);
   await m.query(
     `UPDATE aggregate_scope_state s SET computed_seq = GREATEST(s.computed_seq, x.seq), computed_at = now(),
             computed_source_at = CASE WHEN x.seq >= s.computed_seq THEN x.source_at ELSE s.computed_source_at END

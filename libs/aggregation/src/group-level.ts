@@ -2,6 +2,14 @@ import type { EntityManager } from 'typeorm';
 import { CELL_COLUMNS, EPISODE_STATS, FIGURE_STATS, NO_GROUP, OCCASION_STATS, OUTCOME_STATS } from './cells.js';
 import { type AggregateTables, AGGREGATE_TABLES } from './client-level.js';
 
+/** One figure row set of a scope to recompute (every breakdown of it): a row of aggregate_dirty. */
+export interface WantedFigure {
+  scopeKey: string;
+  figure: string;
+  subject: string;
+  periodKey: string;
+}
+
 /** One level-2 scope to compute, with the request number and newest source change its result will include. */
 export interface ScopeTarget {
   scopeKey: string;
@@ -34,11 +42,15 @@ async function mapScopes(m: EntityManager, municipalityId: string, targets: read
  * The cells of one figure (statistics named as in FIGURE_STATS) mapped to every target scope that contains them; a
  * half-year cell also counts in its calendar year (`derived`), since every statistic is an additive sum.
  */
-function mapped(cellTable: string, figure: keyof typeof FIGURE_STATS, kinds: ReadonlySet<string>): string {
+function mapped(cellTable: string, figure: keyof typeof FIGURE_STATS, kinds: ReadonlySet<string>, restricted: boolean): string {
   const stats = FIGURE_STATS[figure].map((n, i) => `c.${CELL_COLUMNS[i]} AS ${n}`).join(', ');
   const years = `CROSS JOIN LATERAL (VALUES (c.period_key, false), (CASE WHEN c.period_key LIKE '____-H_' THEN left(c.period_key, 4) END, true)) AS pk(pkey, derived)`;
   const sel = `SELECT m.scope_key, m.seq, m.source_at, pk.pkey, pk.derived, c.method_id, c.subject, c.sub, c.sex, c.age_band, ${stats} FROM ${cellTable} c`;
-  const where = `c.municipality_id = $1 AND c.figure = '${figure}' AND pk.pkey IS NOT NULL`;
+  const subjects = figure === 'episodes' ? `w.subject IN (c.method_id::text, '*')` : `w.subject = c.subject`;
+  const want = restricted
+    ? ` AND EXISTS (SELECT 1 FROM agg_want w WHERE w.scope_key = m.scope_key AND w.figure = '${figure}' AND w.period_key = pk.pkey AND ${subjects})`
+    : '';
+  const where = `c.municipality_id = $1 AND c.figure = '${figure}' AND pk.pkey IS NOT NULL${want}`;
   const ungrouped = `c.group_id = '${NO_GROUP}'`;
   const parts: string[] = [];
   if (kinds.has('unit'))
@@ -71,9 +83,18 @@ export async function recomputeGroupLevel(
   municipalityId: string,
   targets: readonly ScopeTarget[],
   t: AggregateTables = AGGREGATE_TABLES,
+  want: readonly WantedFigure[] | null = null,
 ): Promise<{ written: number; deleted: number }> {
   if (targets.length === 0) return { written: 0, deleted: 0 };
   await mapScopes(m, municipalityId, targets);
+  const restricted = want !== null;
+  if (restricted) {
+    await m.query(`CREATE TEMP TABLE IF NOT EXISTS agg_want (scope_key text, figure text, subject text, period_key text) ON COMMIT DROP; TRUNCATE agg_want;`);
+    await m.query(`INSERT INTO agg_want SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(scope_key text, figure text, subject text, period_key text)`, [
+      JSON.stringify(want.map((w) => ({ scope_key: w.scopeKey, figure: w.figure, subject: w.subject, period_key: w.periodKey }))),
+    ]);
+    await m.query(`ANALYZE agg_want`);
+  }
   const kinds = new Set(targets.map((x) => x.scopeKey.split(':')[0]!));
   await m.query(`DROP TABLE IF EXISTS agg_fig_new`);
   await m.query(`CREATE TEMP TABLE agg_fig_new (LIKE aggregate_figure INCLUDING DEFAULTS) ON COMMIT DROP`);
@@ -85,7 +106,7 @@ export async function recomputeGroupLevel(
     `${insert}
      WITH r AS (
        SELECT scope_key, max(seq) AS seq, max(source_at) AS source_at, pkey AS period_key, ${BREAKDOWN} AS breakdown_key, subject, ${sums(OUTCOME_STATS)}
-         FROM (${mapped(t.cell, 'outcome', kinds)}) mc
+         FROM (${mapped(t.cell, 'outcome', kinds, restricted)}) mc
         GROUP BY scope_key, pkey, subject, GROUPING SETS ((), (sex), (age_band))
      )
      SELECT r.scope_key, r.period_key, r.breakdown_key, 'outcome', r.subject, $1,
@@ -101,7 +122,7 @@ export async function recomputeGroupLevel(
     `${insert}
      WITH r AS (
        SELECT scope_key, max(seq) AS seq, max(source_at) AS source_at, pkey AS period_key, ${BREAKDOWN} AS breakdown_key, subject, sub, ${sums(OCCASION_STATS)}
-         FROM (${mapped(t.cell, 'occasion', kinds)}) mc
+         FROM (${mapped(t.cell, 'occasion', kinds, restricted)}) mc
         GROUP BY scope_key, pkey, subject, sub, GROUPING SETS ((), (sex), (age_band))
        HAVING subject LIKE '%/start' OR (GROUPING(sex) = 1 AND GROUPING(age_band) = 1)
      )
@@ -118,7 +139,8 @@ export async function recomputeGroupLevel(
     `${insert}
      WITH r AS (
        SELECT scope_key, max(seq) AS seq, max(source_at) AS source_at, pkey AS period_key, ${BREAKDOWN} AS breakdown_key, sj.subject, ${episodeSums(EPISODE_STATS)}
-         FROM (${mapped(t.cell, 'episodes', kinds)}) mc CROSS JOIN LATERAL (VALUES (mc.method_id::text), ('*')) AS sj(subject)
+         FROM (${mapped(t.cell, 'episodes', kinds, restricted)}) mc CROSS JOIN LATERAL (VALUES (mc.method_id::text), ('*')) AS sj(subject)
+        ${restricted ? `WHERE EXISTS (SELECT 1 FROM agg_want w WHERE w.scope_key = mc.scope_key AND w.figure = 'episodes' AND w.period_key = mc.pkey AND w.subject = sj.subject)` : ''}
         GROUP BY scope_key, pkey, sj.subject, GROUPING SETS ((), (sex), (age_band))
         -- Per method only for all clients, and not inside a method's own scope (where it equals '*').
        HAVING sj.subject = '*' OR (GROUPING(sex) = 1 AND GROUPING(age_band) = 1 AND scope_key NOT LIKE 'method:%')
@@ -132,7 +154,7 @@ export async function recomputeGroupLevel(
     `${insert}
      WITH r AS (
        SELECT scope_key, max(seq) AS seq, max(source_at) AS source_at, pkey AS period_key, ${BREAKDOWN} AS breakdown_key, subject, sub, sum(n) AS n
-         FROM (${mapped(t.cell, 'answers', kinds)}) mc
+         FROM (${mapped(t.cell, 'answers', kinds, restricted)}) mc
         GROUP BY scope_key, pkey, subject, sub, GROUPING SETS ((), (sex), (age_band))
      )
      SELECT scope_key, period_key, breakdown_key, 'answers', subject, $1,
@@ -144,6 +166,7 @@ export async function recomputeGroupLevel(
   const keys = targets.map((x) => x.scopeKey);
   const gone = await m.query(
     `DELETE FROM ${t.figure} f WHERE f.scope_key = ANY($1)
+        ${restricted ? 'AND EXISTS (SELECT 1 FROM agg_want w WHERE w.scope_key = f.scope_key AND w.figure = f.figure AND w.subject = f.subject AND w.period_key = f.period_key)' : ''}
         AND NOT EXISTS (SELECT 1 FROM agg_fig_new n WHERE n.scope_key = f.scope_key AND n.period_key = f.period_key
                           AND n.breakdown_key = f.breakdown_key AND n.figure = f.figure AND n.subject = f.subject)
      RETURNING 1`,

@@ -88,7 +88,8 @@ export class AggregateReadRepository {
 
   /**
    * As of when a scope's stored aggregates are, and whether work is pending for it: requested > computed, or an
-   * unsent outbox row about a client, episode, response or occasion that falls in the scope. The outbox rows are
+   * unsent outbox row or a client whose recompute is pending about a client, episode, response or occasion that
+   * falls in the scope. The outbox rows are
    * found through the partial index of unsent rows and joined by uuid keys (a malformed id joins nothing).
    */
   async freshness(municipalityId: string, scopeKey: string): Promise<Freshness> {
@@ -103,7 +104,12 @@ export class AggregateReadRepository {
                     LEFT JOIN occasion oc ON oc.id = o.occasion_id
                     JOIN episode e ON e.id = coalesce(o.episode_id, r.episode_id, oc.episode_id)
                   UNION ALL
-                  SELECT e.id, e.client_id, e.method_id, e.org_unit_id FROM o JOIN episode e ON e.client_id = o.client_id)
+                  SELECT e.id, e.client_id, e.method_id, e.org_unit_id FROM o JOIN episode e ON e.client_id = o.client_id
+                  UNION ALL
+                  -- Relayed, but the client batch has not yet recomputed them (it then requests the figure scopes).
+                  SELECT e.id, e.client_id, e.method_id, e.org_unit_id FROM aggregate_scope_state s
+                    JOIN episode e ON e.client_id = substr(s.scope_key, 8)::uuid
+                   WHERE s.municipality_id = $1 AND s.requested_seq > s.computed_seq AND s.scope_key LIKE 'client:%')
        SELECT (SELECT computed_at FROM st) AS computed_at, (SELECT computed_source_at FROM st) AS source_at,
               coalesce((SELECT pending FROM st), false) OR EXISTS (
                 SELECT 1 FROM e JOIN org_unit u ON u.id = e.org_unit_id

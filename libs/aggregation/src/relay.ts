@@ -14,12 +14,6 @@ export interface OutboxRow {
 export interface RelayPlan {
   /** Scopes to request and enqueue now: the client scopes and each municipality's client batch. */
   direct: { scopeKey: string; municipalityId: string; sourceAt: Date | null }[];
-  /**
-   * Figure scopes to request (so "pending" shows at once) but not enqueue: the client batch requests them again once
-   * level 1 and the cells are new. Requested without a source time, so a figure batch that runs in between cannot
-   * claim to include the write.
-   */
-  indirect: { scopeKey: string; municipalityId: string; sourceAt: null }[];
   /** Municipalities whose instrument rules changed: a full rebuild. */
   rebuilds: string[];
 }
@@ -61,21 +55,9 @@ export async function planOutbox(m: EntityManager, rows: readonly OutboxRow[]): 
   for (const municipalityId of new Set(clients.map((c) => c.municipality_id))) {
     direct.push({ scopeKey: tierKey('clientbatch', municipalityId), municipalityId, sourceAt: null });
   }
-  const scopes: { k: string; municipality_id: string }[] = clients.length
-    ? await m.query(
-        `WITH e AS (SELECT id, municipality_id, org_unit_id, method_id FROM episode WHERE client_id = ANY($1))
-         SELECT DISTINCT k, municipality_id FROM (
-           SELECT 'unit:' || unnest(string_to_array(trim(BOTH '/' FROM u.path), '/')) AS k, e.municipality_id FROM e JOIN org_unit u ON u.id = e.org_unit_id
-           UNION ALL SELECT 'method:' || e.method_id, e.municipality_id FROM e
-           UNION ALL SELECT 'group:' || gm.group_id, e.municipality_id FROM e JOIN group_membership gm ON gm.episode_id = e.id
-           UNION ALL SELECT 'municipality:' || e.municipality_id, e.municipality_id FROM e) s`,
-        [clients.map((c) => c.client_id)],
-      )
-    : [];
-  const indirect = scopes.map((s) => ({ scopeKey: s.k, municipalityId: s.municipality_id, sourceAt: null }));
   const rebuilds = new Set<string>();
   for (const r of rows) if (r.topic === 'instrument.changed') rebuilds.add(r.municipality_id);
-  return { direct, indirect, rebuilds: [...rebuilds] };
+  return { direct, rebuilds: [...rebuilds] };
 }
 
 /**
@@ -150,7 +132,7 @@ export class OutboxRelay {
         return 0;
       }
       const plan = await planOutbox(runner.manager, rows);
-      const requested = await this.ds.transaction((m) => requestScopes(m, [...plan.direct, ...plan.indirect]));
+      const requested = await this.ds.transaction((m) => requestScopes(m, plan.direct));
       // Only the client batches are enqueued; the client scopes and figure scopes wait in the state table for them.
       await this.engine.enqueue(requested.filter((r) => r.scopeKey.startsWith('clientbatch:')));
       for (const municipalityId of plan.rebuilds) await this.enqueueRebuild(municipalityId, ids[ids.length - 1]!);

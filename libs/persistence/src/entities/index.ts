@@ -32,6 +32,7 @@ import { AggregateClientEpisodeEntity } from './aggregate-client-episode.entity.
 import { AggregateFigureEntity } from './aggregate-figure.entity.js';
 import { AggregateCellEntity } from './aggregate-cell.entity.js';
 import { AggregateReferenceEntity } from './aggregate-reference.entity.js';
+import { AggregateDirtyEntity } from './aggregate-dirty.entity.js';
 import { EvidenceAnswerEntity } from './evidence-answer.entity.js';
 import { AggregationSettingEntity } from './aggregation-setting.entity.js';
 import { OidcLoginEntity } from './oidc-login.entity.js';
@@ -77,6 +78,7 @@ export {
   AggregateFigureEntity,
   AggregateCellEntity,
   AggregateReferenceEntity,
+  AggregateDirtyEntity,
   EvidenceAnswerEntity,
   AggregationSettingEntity,
   OidcLoginEntity,
@@ -134,6 +136,7 @@ export const ENTITIES = [
   AggregateFigureEntity,
   AggregateCellEntity,
   AggregateReferenceEntity,
+  AggregateDirtyEntity,
   EvidenceAnswerEntity,
   AggregationSettingEntity,
   OidcLoginEntity,
