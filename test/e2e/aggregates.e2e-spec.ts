@@ -199,12 +199,35 @@ describe('evidence: elements 10 and 11', () => {
       hand: { comment: 'Rapport till nämnden en gång per år.', answeredBy: { id: users.unitHead.id } },
     });
 
-    const patch = await head.patch(`/api/v1/aggregates/evidence/methods/${c.methodId}`, { elementDescriptions: { theory: 'KBT-baserad' }, evidenceStatus: 'eleven_element_model' });
+  });
+
+  it("only administrators (the method's owners) describe a method and set its evidence status; audit-logged", async () => {
+    const method = async () => (await t.dataSource.query(`SELECT evidence_status, element_descriptions FROM method WHERE id = $1`, [c.methodId]))[0];
+    const before = await method();
+    const body = { elementDescriptions: { theory: 'KBT-baserad' }, evidenceStatus: 'eleven_element_model' };
+    for (const u of [users.unitHead, users.caseworkerA, users.analyst, users.politician]) {
+      const res = await (await as(u)).patch(`/api/v1/aggregates/evidence/methods/${c.methodId}`, body);
+      expect({ role: u.role, status: res.status, code: res.body.code }).toEqual({ role: u.role, status: 403, code: 'ACCESS.FORBIDDEN' });
+    }
+    expect(await method()).toEqual(before);
+
+    const admin = await as(users.admin);
+    const patch = await admin.patch(`/api/v1/aggregates/evidence/methods/${c.methodId}`, body);
     expect(patch.status).toBe(200);
     expect(patch.body).toMatchObject({ evidenceStatus: 'eleven_element_model', elementDescriptions: { theory: 'KBT-baserad' } });
-    const bad = await head.patch(`/api/v1/aggregates/evidence/methods/${c.methodId}`, { elementDescriptions: { monitoring: 'x' } });
+    const audit = await t.dataSource.query(`SELECT action, purpose, actor_user_id FROM audit_event WHERE resource = $1`, [`method:${c.methodId}:description`]);
+    expect(audit).toEqual([{ action: 'update', purpose: 'administration', actor_user_id: users.admin.id }]);
+    const bad = await admin.patch(`/api/v1/aggregates/evidence/methods/${c.methodId}`, { elementDescriptions: { monitoring: 'x' } });
     expect(bad.status).toBe(400);
     expect(bad.body.code).toBe('METHOD.INVALID_ELEMENTS');
+    expect(bad.body.message.sv).not.toEqual(bad.body.message.en);
+    // Another municipality's administrator cannot reach the method.
+    const f = new WorldFactory(t.dataSource);
+    const other = await f.create();
+    const otherAdmin = await f.user(other.municipalityId, Role.Admin, other.root);
+    const foreign = await (await as(otherAdmin)).patch(`/api/v1/aggregates/evidence/methods/${c.methodId}`, { evidenceStatus: 'method_guide' });
+    expect([foreign.status, foreign.body.code]).toEqual([404, 'METHOD.NOT_FOUND']);
+    expect((await method()).evidence_status).toBe('eleven_element_model');
   });
 
   it('caseworkers, analysts and politicians cannot write evidence; a unit head not for another unit', async () => {

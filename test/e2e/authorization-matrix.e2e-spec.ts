@@ -219,9 +219,34 @@ const MATRIX: Record<string, MatrixEntry> = {
     request: (c) => put('/aggregates/evidence/answers', { methodId: c.loc.methodId, unitId: c.loc.unitId, element: 10, question: 1, answer: 'delvis' }),
   },
   'PATCH /aggregates/evidence/methods/:id': {
-    rule: municipality(P.EvidenceWrite),
+    rule: municipality(P.MethodAdmin),
     request: (c) => patch(`/aggregates/evidence/methods/${c.loc.methodId}`, {}),
-    note: 'a method is organisation data of the whole municipality; the service checks only the municipality',
+    note: 'the method’s description and evidence status are its owners’ (admins, method.admin); a method is organisation data of the whole municipality',
+  },
+  'GET /aggregates/settings': {
+    rule: { kind: 'municipalityWide', permission: P.AggregationSettingsAdmin },
+    request: () => get('/aggregates/settings'),
+    note: 'the settings are the whole municipality’s: an admin of unit A gets 403 (test/e2e/aggregation-settings.e2e-spec.ts covers a top-unit admin)',
+  },
+  'PUT /aggregates/settings': {
+    rule: { kind: 'municipalityWide', permission: P.AggregationSettingsAdmin },
+    request: () => put('/aggregates/settings', { kPolitician: 5, kAnalyst: 5, evidenceYes: 0.8, evidencePartly: 0.5 }),
+  },
+
+  // --- client groups: names are organisation data, memberships client data -------------------------------------
+  'GET /groups': { rule: scoped(P.GroupRead), request: (c) => get('/groups', { unitId: c.loc.unitId }) },
+  'POST /groups': { rule: scoped(P.GroupAdmin), request: (c) => post('/groups', { orgUnitId: c.loc.unitId, name: `Matrisgrupp ${c.uniq()}` }) },
+  'GET /groups/:id': { rule: scoped(P.GroupRead), request: (c) => get(`/groups/${c.loc.groupId}`) },
+  'PATCH /groups/:id': { rule: scoped(P.GroupAdmin), request: (c) => patch(`/groups/${c.loc.groupId}`, { name: `Grupp ${c.loc.location} (ändrad)` }) },
+  'GET /groups/:id/members': { rule: scoped(P.ClientRead), request: (c) => get(`/groups/${c.loc.groupId}/members`) },
+  'POST /groups/:id/members': {
+    rule: scoped(P.GroupMemberWrite),
+    request: (c) => post(`/groups/${c.loc.groupId}/members`, { episodeId: c.loc.closeEpisodeId, joinedOn: c.today }),
+    note: 'a second add of the same episode is 409 (allowed: no authorization decision)',
+  },
+  'PATCH /groups/:id/members/:episodeId': {
+    rule: scoped(P.GroupMemberWrite),
+    request: (c) => patch(`/groups/${c.loc.groupId}/members/${c.loc.episodeId}`, { leftOn: c.today }),
   },
 
   // --- log review (unit heads, admins; within their units) ----------------------------------------------------
@@ -319,6 +344,19 @@ const MATRIX: Record<string, MatrixEntry> = {
   'POST /oversikt/anteckningar': {
     rule: scoped(P.NoteWrite),
     request: (c) => post('/oversikt/anteckningar', { unitId: c.loc.unitId, kind: 'staff_meeting', heldOn: c.today, text: 'Arbetsplatsträff.' }),
+  },
+  // --- pages: client groups -------------------------------------------------------------------------------------
+  'GET /grupper': { rule: self(P.GroupRead), request: () => get('/grupper'), note: 'lists the groups of the caller’s own units' },
+  'POST /grupper': { rule: scoped(P.GroupAdmin), request: (c) => post('/grupper', { orgUnitId: c.loc.unitId, name: `Matrisgrupp ${c.uniq()}` }) },
+  'GET /grupper/:id': { rule: scoped(P.GroupRead), request: (c) => get(`/grupper/${c.loc.groupId}`) },
+  'POST /grupper/:id/namn': { rule: scoped(P.GroupAdmin), request: (c) => post(`/grupper/${c.loc.groupId}/namn`, { name: `Grupp ${c.loc.location} (sida)` }) },
+  'POST /grupper/:id/medlemmar': {
+    rule: scoped(P.GroupMemberWrite),
+    request: (c) => post(`/grupper/${c.loc.groupId}/medlemmar`, { episodeId: c.loc.missEpisodeId, joinedOn: c.today }),
+  },
+  'POST /grupper/:id/medlemmar/:episodeId/avsluta': {
+    rule: scoped(P.GroupMemberWrite),
+    request: (c) => post(`/grupper/${c.loc.groupId}/medlemmar/${c.loc.episodeId}/avsluta`, { leftOn: c.today }),
   },
   'GET /resultat': { rule: self(P.AggregateRead), request: () => get('/resultat'), note: 'shows only the scopes the reader may see (none for a unit-level politician)' },
   'GET /resultat/rapporter': { rule: self(P.AggregateRead), request: () => get('/resultat/rapporter') },

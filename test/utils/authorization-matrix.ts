@@ -320,6 +320,8 @@ async function locationFixture(
     'import',
   );
   const [group] = await ds.query(`INSERT INTO client_group (municipality_id, org_unit_id, name) VALUES ($1, $2, $3) RETURNING id`, [m.world.municipalityId, unit.id, `Grupp ${location}`]);
+  // The main episode is a member, so ending a membership has one to end.
+  await ds.query(`INSERT INTO group_membership (group_id, episode_id, joined_on) VALUES ($1, $2, $3)`, [group.id, main.episode.id, startDate]);
   const user = await new WorldFactory(ds).user(m.world.municipalityId, Role.Caseworker, unit);
   // Audit events now exist in the unit (the writes above), so the month's sample has items.
   const sample = await must(await api('POST', '/log-review/samples', { unitId: unit.id, month: today.slice(0, 7) }), 'sample');

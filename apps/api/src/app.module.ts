@@ -25,7 +25,10 @@ import { createValidationPipe } from './common/validation.pipe.js';
 import { DatabaseModule } from '#persistence';
 import { AggregatesController } from './aggregates/aggregates.controller.js';
 import { AggregatesService } from './aggregates/aggregates.service.js';
+import { AggregationSettingsService } from './aggregates/aggregation-settings.service.js';
 import { EvidenceService } from './aggregates/evidence.service.js';
+import { GroupsController } from './groups/groups.controller.js';
+import { GroupsService } from './groups/groups.service.js';
 import { HealthController } from './health/health.controller.js';
 import { ImportBodyParser } from './imports/import-body.parser.js';
 import { ImportsController } from './imports/imports.controller.js';
@@ -62,10 +65,12 @@ export class AppModule {
         LogReviewModule,
         RetentionModule,
       ],
-      controllers: [AdminController, HealthController, OrgUnitsController, ClientsController, InstrumentsController, MethodsController, EpisodesController, GoalsController, NotesController, ResponsesController, ImportsController, AggregatesController, ...REPORT_CONTROLLERS, ...WEB_CONTROLLERS],
+      controllers: [AdminController, HealthController, OrgUnitsController, ClientsController, InstrumentsController, MethodsController, EpisodesController, GoalsController, NotesController, ResponsesController, ImportsController, AggregatesController, GroupsController, ...REPORT_CONTROLLERS, ...WEB_CONTROLLERS],
       providers: [
         AggregatesService,
         EvidenceService,
+        AggregationSettingsService,
+        GroupsService,
         AdminService,
         ClientsService,
         InstrumentsService,

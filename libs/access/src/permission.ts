@@ -28,6 +28,14 @@ export enum Permission {
   ReportAdmin = 'report.admin',
   /** Downloading stored result reports: politicians their municipality's politician reports, others within access. */
   ReportRead = 'report.read',
+  /** Client groups (grupper) of a unit: their names and units (organisation data, no client data). */
+  GroupRead = 'group.read',
+  /** Creating and renaming client groups within the user's units. */
+  GroupAdmin = 'group.admin',
+  /** Adding episodes to a group and ending memberships: reaches individual clients (episodes, pseudonyms). */
+  GroupMemberWrite = 'group.member.write',
+  /** The municipality's aggregation settings (suppression k per audience, evidence thresholds): admins of the whole municipality. */
+  AggregationSettingsAdmin = 'aggregation.settings.admin',
 }
 
 /** Permissions that reach individual-level data. Granted only to roles that work with clients. */
@@ -36,6 +44,7 @@ export const INDIVIDUAL_LEVEL_PERMISSIONS: ReadonlySet<Permission> = new Set([
   Permission.ClientWrite,
   Permission.ClientSearch,
   Permission.ImportRun,
+  Permission.GroupMemberWrite,
 ]);
 
 /**
@@ -55,6 +64,9 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     Permission.RetentionAdmin,
     Permission.ReportAdmin,
     Permission.ReportRead,
+    Permission.GroupRead,
+    Permission.GroupAdmin,
+    Permission.AggregationSettingsAdmin,
   ],
   [Role.UnitHead]: [
     Permission.SelfRead,
@@ -71,6 +83,9 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     Permission.ImportRun,
     Permission.ReportAdmin,
     Permission.ReportRead,
+    Permission.GroupRead,
+    Permission.GroupAdmin,
+    Permission.GroupMemberWrite,
   ],
   [Role.Caseworker]: [
     Permission.SelfRead,
@@ -80,6 +95,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     Permission.ClientSearch,
     Permission.AggregateRead,
     Permission.InstrumentRead,
+    Permission.GroupRead,
   ],
   [Role.Analyst]: [Permission.SelfRead, Permission.OrgRead, Permission.AggregateRead, Permission.InstrumentRead, Permission.NoteRead],
   [Role.Politician]: [Permission.SelfRead, Permission.OrgRead, Permission.AggregateRead, Permission.InstrumentRead, Permission.ReportRead],

@@ -1,5 +1,5 @@
 import { type CountLine, type Share, suppressFigure, suppressLines, suppressTable, type Summary } from '#statistics';
-import type { OutcomeFigures } from './figures.js';
+import { episodeFigures, type OutcomeFigures } from './figures.js';
 
 /**
  * Small-number suppression for audiences without access to the individuals (politicians): applied to exactly the
@@ -135,4 +135,30 @@ export function hiddenMethodCounts(nodes: readonly MethodCountNode[], k: number)
   }
   const out = suppressLines(values, lines, { k });
   return new Set([...index].filter(([, i]) => out[i]!.value === null).map(([key]) => key));
+}
+
+/**
+ * The per-method count nodes of one municipality for one period and measure, from stored `episodes` figures (breakdown
+ * `all`) of the municipality scope and of every administration unit: each administration's parent is the nearest
+ * administration above it, else the municipality. Scopes without stored figures count as empty.
+ */
+export function methodCountNodes(
+  municipalityId: string,
+  administrations: readonly { id: string; path: string }[],
+  episodes: readonly { scopeKey: string; subject: string; stats: Record<string, unknown> }[],
+  measure: 'started' | 'active',
+): MethodCountNode[] {
+  const municipalityKey = `municipality:${municipalityId}`;
+  const ids = new Set(administrations.map((a) => a.id));
+  const parentOf = (path: string) => {
+    const above = path.split('/').filter(Boolean).slice(0, -1).reverse().find((id) => ids.has(id));
+    return above ? `unit:${above}` : municipalityKey;
+  };
+  const scopes = [{ key: municipalityKey, parent: null as string | null }, ...administrations.map((a) => ({ key: `unit:${a.id}`, parent: parentOf(a.path) }))];
+  return scopes.map((scope) => {
+    const rows = episodes.filter((r) => r.scopeKey === scope.key);
+    const count = (r: { stats: Record<string, unknown> } | undefined) => (r ? episodeFigures(r.stats)[measure] || 0 : 0);
+    const byMethod = new Map(rows.filter((r) => r.subject !== '*').map((r) => [r.subject, count(r)]));
+    return { key: scope.key, parent: scope.parent, total: count(rows.find((r) => r.subject === '*')), byMethod };
+  });
 }

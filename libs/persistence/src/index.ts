@@ -25,3 +25,5 @@ export * from './repositories/log-review.repository.js';
 export * from './repositories/access-rights.repository.js';
 export * from './repositories/retention.repository.js';
 export * from './retention-runner.js';
+export * from './repositories/group.repository.js';
+export * from './repositories/aggregation-setting.repository.js';

@@ -102,16 +102,24 @@ class ModelBuilder {
   build(): ReportModel {
     const { t, f, src } = this;
     const periods = [src.periodKey, src.previousKey];
-    // Register every published count and equation of both periods before anything is formatted.
-    for (const p of periods) this.registerEpisodes(p);
-    for (const p of periods) this.registerOutcomes(p);
-    this.registerNeeds(src.periodKey);
-    this.registerExperience(src.periodKey);
-    this.registerEvidence();
     const sections: ModelSection[] = [];
-    for (const s of src.definition.sections) {
-      const built = this.section(s);
-      if (built) sections.push(built);
+    if (src.methodWithheldFor.length > 0) {
+      // Every figure of a method report rests on the method's count, hidden in the municipality's figures for
+      // these periods: only the texts without figures and the reason are shown.
+      for (const s of src.definition.sections.filter((x) => x === 'how_to_read' || x === 'definitions')) sections.push(this.section(s)!);
+      const reason = t('text.method_withheld', { periods: src.methodWithheldFor.map((p) => this.periodLabel(p)).join(', '), k: src.k });
+      sections.splice(sections[0]?.key === 'how_to_read' ? 1 : 0, 0, { key: 'interventions', title: t('section.interventions'), paragraphs: [reason], caveats: [], charts: [], tables: [] });
+    } else {
+      // Register every published count and equation of both periods before anything is formatted.
+      for (const p of periods) this.registerEpisodes(p);
+      for (const p of periods) this.registerOutcomes(p);
+      this.registerNeeds(src.periodKey);
+      this.registerExperience(src.periodKey);
+      this.registerEvidence();
+      for (const s of src.definition.sections) {
+        const built = this.section(s);
+        if (built) sections.push(built);
+      }
     }
     const scopeName =
       src.definition.scopeKind === 'municipality' ? `${src.municipalityName}` : `${t(`scope.${src.definition.scopeKind}` as never)} ${src.scope.name}, ${src.municipalityName}`;

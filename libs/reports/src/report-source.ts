@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { type EvidenceFromData, evidenceFromData, type FigureRow } from '#aggregation';
+import { type EvidenceFromData, evidenceFromData, type FigureRow, hiddenMethodCounts, methodCountKey, methodCountNodes } from '#aggregation';
 import type { ReportDefinition } from './definitions.js';
 
 export interface SourceUnit {
@@ -54,6 +54,11 @@ export interface ReportSource {
   earlierReports: number;
   /** The newest source change the figures include (the data's "as of"); null when unknown. */
   dataAsOf: Date | null;
+  /**
+   * A politicians' report of one method whose count is hidden on the municipality's per-method row (as politicians
+   * see it in the aggregate views, `hiddenMethodCounts`) for these periods: its figures are withheld.
+   */
+  methodWithheldFor: string[];
 }
 
 type Db = DataSource | EntityManager;
@@ -134,13 +139,15 @@ export class ReportSourceReader {
         WHERE r.municipality_id = $1 AND r.period_key <> $2 AND r.period_end < $3::date AND r.period_end >= ($3::date - interval '12 months')`,
       [mun, periodKey, reference],
     );
+    const k = setting?.k_politician ?? 5;
+    const methodWithheldFor = d.audience === 'politicians' && d.scopeKind === 'method' ? await this.methodWithheldFor(m, d, [periodKey, previousKey], k) : [];
     const current = figures.filter((f) => f.periodKey === periodKey && f.sourceChangedAt);
     const dataAsOf = current.length ? new Date(Math.max(...current.map((f) => new Date(f.sourceChangedAt!).getTime()))) : null;
     return {
       definition: d,
       scope,
       municipalityName: municipality?.name ?? '',
-      k: setting?.k_politician ?? 5,
+      k,
       periodKey,
       previousKey,
       units,
@@ -150,7 +157,32 @@ export class ReportSourceReader {
       evidence,
       earlierReports: earlier?.n ?? 0,
       dataAsOf,
+      methodWithheldFor,
     };
+  }
+
+  /**
+   * The periods (of those the report shows) in which politicians' aggregate views hide the method's count on the
+   * municipality's row: the same solution over the municipality and its administrations as the API's
+   * (apps/api/src/aggregates/method-disclosure.ts), so a method report cannot give back what a view hides.
+   */
+  private async methodWithheldFor(m: Db, d: ReportDefinition, periods: string[], k: number): Promise<string[]> {
+    const administrations: { id: string; path: string }[] = await m.query(
+      `SELECT id, path FROM org_unit WHERE municipality_id = $1 AND kind = 'administration' ORDER BY path`,
+      [d.municipalityId],
+    );
+    const scopeKeys = [`municipality:${d.municipalityId}`, ...administrations.map((a) => `unit:${a.id}`)];
+    const episodes: { scopeKey: string; periodKey: string; subject: string; stats: Record<string, unknown> }[] = await m.query(
+      `SELECT scope_key AS "scopeKey", period_key AS "periodKey", subject, stats FROM aggregate_figure
+        WHERE municipality_id = $1 AND scope_key = ANY($2) AND period_key = ANY($3) AND breakdown_key = 'all' AND figure = 'episodes'
+        ORDER BY scope_key, period_key, subject`,
+      [d.municipalityId, scopeKeys, periods],
+    );
+    return periods.filter((p) =>
+      (['started', 'active'] as const).some((measure) =>
+        hiddenMethodCounts(methodCountNodes(d.municipalityId, administrations, episodes.filter((e) => e.periodKey === p), measure), k).has(methodCountKey(scopeKeys[0]!, d.scopeId)),
+      ),
+    );
   }
 
   /** Runs `work` for each item on up to PARALLEL connections inside the exported snapshot; results in input order. */

@@ -121,6 +121,8 @@ const sv = {
   'indicator.pairs': '{s}: brukare med före- och eftermätning',
   'indicator.improved': '{s}: andel förbättrade',
   'indicator.effect': '{s}: effektstorlek d',
+  'text.method_withheld':
+    'Arbetssättets siffror visas inte i denna rapport: antalet insatser med arbetssättet är dolt i sammanställningen för hela kommunen för {periods} (färre än {k} personer, eller för att skydda en annan dold siffra), och arbetssättets egna siffror skulle avslöja det.',
 };
 
 type Key = keyof typeof sv;
@@ -246,6 +248,8 @@ const en: Record<Key, string> = {
   'indicator.pairs': '{s}: clients with a before and after measurement',
   'indicator.improved': '{s}: share improved',
   'indicator.effect': '{s}: effect size d',
+  'text.method_withheld':
+    'The method’s figures are not shown in this report: its number of interventions is hidden in the figures for the whole municipality for {periods} (fewer than {k} people, or to protect another hidden figure), and the method’s own figures would give it away.',
 };
 
 export type ReportTextKey = Key;

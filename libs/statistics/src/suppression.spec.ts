@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { type SuppressedCount, suppressFigure, suppressTable } from './suppression.js';
+import { type SuppressedCount, suppressFigure, suppressLines, suppressTable } from './suppression.js';
 
 const shown = (value: number): SuppressedCount => ({ value, reason: null });
 const primary: SuppressedCount = { value: null, reason: 'primary' };
@@ -136,5 +136,41 @@ describe('suppression: single figures', () => {
   });
   it('follows a stricter audience k of 10', () => {
     expect(suppressFigure(0.4, 8, { k: 10 })).toEqual({ value: null, n: null, reason: 'primary' });
+  });
+});
+
+describe('suppression: linked lines (a table nested in a hierarchy)', () => {
+  // Municipality row: methods 3, 8, 12 = 23. Administration 1: 2, 6, 7 = 15; the rest of the municipality (not shown
+  // as a row, but computable as municipality − administration) 1, 2, 5 = 8. Columns: 3 = 2 + 1, 8 = 6 + 2, 12 = 7 + 5.
+  const values = [3, 8, 12, 23, 2, 6, 7, 15, 1, 2, 5, 8];
+  const lines = [
+    { cells: [0, 1, 2], total: 3 },
+    { cells: [4, 5, 6], total: 7 },
+    { cells: [8, 9, 10], total: 11 },
+    { cells: [4, 8], total: 0 },
+    { cells: [5, 9], total: 1 },
+    { cells: [6, 10], total: 2 },
+    { cells: [7, 11], total: 3 },
+  ];
+
+  it('leaves no line with exactly one hidden entry, across the tables', () => {
+    const out = suppressLines(values, lines);
+    const hidden = out.map((c) => c.value === null);
+    for (const line of lines) {
+      const members = [...line.cells, line.total];
+      expect(members.filter((i) => hidden[i]).length).not.toBe(1);
+    }
+    // Every count 0 < n < 5 is hidden, and the municipality's 3 is protected by a second hidden method.
+    values.forEach((v, i) => v > 0 && v < 5 && expect(out[i]).toEqual(primary));
+    expect([out[1]!.value, out[2]!.value].filter((v) => v === null)).toHaveLength(1);
+  });
+
+  it('is suppressTable for a single line', () => {
+    expect(suppressLines([12, 3, 9, 7, 31], [{ cells: [0, 1, 2, 3], total: 4 }])).toEqual(suppressTable({ counts: [12, 3, 9, 7], total: 31 }).counts.concat([shown(31)]));
+  });
+
+  it('rejects a line that does not add up or names an entry that does not exist', () => {
+    expect(() => suppressLines([1, 2, 4], [{ cells: [0, 1], total: 2 }])).toThrow(/does not add up/);
+    expect(() => suppressLines([1, 2], [{ cells: [0, 5], total: null }])).toThrow(/does not exist/);
   });
 });

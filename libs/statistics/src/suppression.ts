@@ -95,9 +95,39 @@ export function suppressFigure<T>(
 }
 
 /** Entries of one equation: cell indexes plus the index of its total, when shown. */
-interface Line {
-  cells: number[];
+export interface CountLine {
+  cells: readonly number[];
+  /** The index of the line's total; null when the total is not an entry (the sum is then treated as known). */
   total: number | null;
+}
+type Line = CountLine;
+
+/**
+ * Small-number suppression over any set of counts linked by equations, for tables that share cells (a count shown
+ * in several tables, tables nested in a hierarchy). Each line says: these entries add up to that entry; with
+ * `total: null`, the entries' sum is treated as known (conservative, for sums that are not shown as one entry but
+ * can be computed). The rules are `suppressTable`'s: primary 0 < n < k, complementary until no line has exactly
+ * one hidden entry.
+ */
+export function suppressLines(values: readonly number[], lines: readonly CountLine[], options: SuppressionOptions = {}): SuppressedCount[] {
+  const k = options.k ?? DEFAULT_SUPPRESSION_K;
+  if (!Number.isInteger(k) || k < 1) {
+    throw invalid('SUPPRESSION.INVALID_K', 'k måste vara ett heltal ≥ 1.', 'k must be a whole number ≥ 1.', [
+      { field: 'k', sv: 'Måste vara ett heltal ≥ 1.', en: 'Must be a whole number ≥ 1.' },
+    ]);
+  }
+  values.forEach((v, i) => assertCount(v, `values[${i}]`));
+  lines.forEach((line, l) => {
+    const entries = line.total === null ? line.cells : [...line.cells, line.total];
+    const bad = entries.find((i) => !Number.isInteger(i) || i < 0 || i >= values.length);
+    if (bad !== undefined) {
+      throw invalid('SUPPRESSION.UNKNOWN_ENTRY', `Rad ${l} pekar på ett värde som inte finns.`, `Line ${l} names an entry that does not exist.`, [
+        { field: `lines[${l}]`, sv: `Index ${bad} finns inte.`, en: `Index ${bad} does not exist.` },
+      ]);
+    }
+    if (line.total !== null) assertSum(line.cells.map((i) => values[i]!), values[line.total]!, `lines[${l}].total`);
+  });
+  return suppressEntries(values, lines, k, options.suppressZeros ?? false);
 }
 
 function suppressOneWay(list: CountList, k: number, suppressZeros: boolean): SuppressedList {

@@ -3,8 +3,9 @@ import { ApiTags } from '@nestjs/swagger';
 import { type Actor, Permission } from '#access';
 import { RequirePermission } from '../common/permission.decorator.js';
 import { CurrentActor, RequestId } from '../common/request-context.js';
-import { EvidenceAnswerDto, EvidenceQuery, IdParam, MethodDescriptionDto, ScopeQuery, TrendQuery } from './aggregates.dto.js';
+import { AggregationSettingsDto, EvidenceAnswerDto, EvidenceQuery, IdParam, MethodDescriptionDto, ScopeQuery, TrendQuery } from './aggregates.dto.js';
 import { AggregatesService } from './aggregates.service.js';
+import { AggregationSettingsService } from './aggregation-settings.service.js';
 import { EvidenceService } from './evidence.service.js';
 
 /** Aggregated figures (DOMAIN.md's seven questions) per client, group, unit subtree, method and municipality. */
@@ -14,6 +15,7 @@ export class AggregatesController {
   constructor(
     @Inject(AggregatesService) private readonly aggregates: AggregatesService,
     @Inject(EvidenceService) private readonly evidence: EvidenceService,
+    @Inject(AggregationSettingsService) private readonly settings: AggregationSettingsService,
   ) {}
 
   /** The caseworker's view of one client: per episode and scale baseline, latest, change and categories. */
@@ -72,9 +74,23 @@ export class AggregatesController {
     return this.evidence.answer(actor, dto);
   }
 
-  @RequirePermission(Permission.EvidenceWrite)
+  /** The method's description in the 11-element model and its evidence status: the method owners' (admins'). */
+  @RequirePermission(Permission.MethodAdmin)
   @Patch('evidence/methods/:id')
-  updateMethodDescription(@CurrentActor() actor: Actor, @Param() p: IdParam, @Body() dto: MethodDescriptionDto) {
-    return this.evidence.describe(actor, p.id, dto);
+  updateMethodDescription(@CurrentActor() actor: Actor, @RequestId() requestId: string, @Param() p: IdParam, @Body() dto: MethodDescriptionDto) {
+    return this.evidence.describe(actor, requestId, p.id, dto);
+  }
+
+  /** Suppression k per audience and the evidence thresholds of the municipality (admins of the whole organisation). */
+  @RequirePermission(Permission.AggregationSettingsAdmin)
+  @Get('settings')
+  getAggregationSettings(@CurrentActor() actor: Actor) {
+    return this.settings.get(actor);
+  }
+
+  @RequirePermission(Permission.AggregationSettingsAdmin)
+  @Put('settings')
+  updateAggregationSettings(@CurrentActor() actor: Actor, @RequestId() requestId: string, @Body() dto: AggregationSettingsDto) {
+    return this.settings.update(actor, requestId, dto);
   }
 }

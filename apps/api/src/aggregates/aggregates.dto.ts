@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { Type } from 'class-transformer';
 import { EvidenceStatus } from '#domain';
 
@@ -73,3 +73,22 @@ export class MethodDescriptionDto {
 }
 
 export const ELEMENT_KEYS: readonly string[] = ELEMENTS;
+
+/** PUT /aggregates/settings: the whole row (docs/aggregation.md, "Settings"). */
+export class AggregationSettingsDto {
+  @ApiProperty({ minimum: 1, maximum: 100, description: 'Suppression k for politicians: counts 0 < n < k are shown as "..".' })
+  @IsInt() @Min(1) @Max(100)
+  kPolitician: number;
+
+  @ApiProperty({ minimum: 1, maximum: 100, description: 'Suppression k for analysts.' })
+  @IsInt() @Min(1) @Max(100)
+  kAnalyst: number;
+
+  @ApiProperty({ description: 'Evidence threshold for "Ja": a share in (0, 1].', example: 0.8 })
+  @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(1)
+  evidenceYes: number;
+
+  @ApiProperty({ description: 'Evidence threshold for "Delvis": a share in (0, 1], at most evidenceYes.', example: 0.5 })
+  @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(1)
+  evidencePartly: number;
+}

@@ -20,13 +20,16 @@ import {
 import { recordAudit } from '#audit';
 import { AuditAction, AuditPurpose, notFound } from '#domain';
 import { suppressFigure, suppressTable } from '#statistics';
-import { resolveScope } from './access.js';
+import { type ResolvedScope, resolveScope } from './access.js';
+import { METHOD_WITHHELD, type MethodCountMeasure, MethodCountDisclosure } from './method-disclosure.js';
 
 const BREAKDOWN_KEYS = {
   all: ['all'],
   sex: ['all', ...SEXES.map((s) => `sex:${s}`)],
   age: ['all', ...AGE_BANDS.map((a) => `age:${a}`)],
 } as const;
+
+const HIDDEN_SHARE = { numerator: null, denominator: null, value: null, suppressed: true } as const;
 
 /** Group figures per scope, period and breakdown; every figure with its n, every outcome beside its completeness. */
 @Injectable()
@@ -39,6 +42,10 @@ export class AggregatesService {
     const period = q.period ?? 'R12';
     const reference = swedishToday();
     const cells = BREAKDOWN_KEYS[q.breakdown ?? 'all'];
+    // Politicians see per-method counts on the municipality's, the administrations' and the methods' own pages:
+    // suppressed together, so no page gives back a count another one hides (method-disclosure.ts).
+    const disclosure = resolved.audience === 'politician' && resolved.k !== null ? await MethodCountDisclosure.load(this.ds, actor.municipalityId, period, resolved.k) : null;
+    if (disclosure && kind === 'method' && disclosure.methodHidden(id)) return this.withheldView(actor, resolved, period, reference, q.breakdown ?? 'all');
     const [rows, freshness] = await Promise.all([repo.listFigures(resolved.scopeKey, period, cells), repo.freshness(actor.municipalityId, resolved.scopeKey)]);
     const codes = await repo.instrumentCodes([...new Set(rows.filter((r) => r.figure !== 'episodes').map((r) => r.subject.split('/')[0]!))]);
     const k = resolved.k;
@@ -67,14 +74,16 @@ export class AggregatesService {
       return shown;
     };
     const episodesAll = bySubject('episodes').get('*');
+    // The scope's total is a cell of the politicians' linked per-method tables too.
+    const totalShown = (cell: string, measure: MethodCountMeasure) => !(disclosure && cell === 'all' && disclosure.isHidden(resolved.scopeKey, '*', measure));
     const episodeCell = (cell: string) => {
       const r = episodesAll?.get(cell);
       if (!r) return null;
       const f = episodeFigures(r.stats);
       if (k === null) return f;
       return {
-        active: suppressFigure(f.active, f.active, { k }).value,
-        started: suppressFigure(f.started, f.started, { k }).value,
+        active: totalShown(cell, 'active') ? suppressFigure(f.active, f.active, { k }).value : null,
+        started: totalShown(cell, 'started') ? suppressFigure(f.started, f.started, { k }).value : null,
         closed: suppressFigure(f.closed, f.closed, { k }).value,
         durationDays: suppressSummary(f.durationDays, k),
         completeness: suppressShare(f.completeness, k),
@@ -158,13 +167,16 @@ export class AggregatesService {
       });
     const shownAlongTotal = (counts: number[]) =>
       k === null ? counts.map(() => true) : suppressTable({ counts, total: counts.reduce((a, b) => a + b, 0) }, { k }).counts.map((c, i) => c.value !== null || counts[i] === 0);
-    const startedShown = shownAlongTotal(methodRows.map((m) => m.f?.started ?? 0));
-    const activeShown = shownAlongTotal(methodRows.map((m) => m.f?.active ?? 0));
+    const linkedShown = (measure: MethodCountMeasure) => methodRows.map((m) => !disclosure!.isHidden(resolved.scopeKey, m.methodId, measure));
+    const startedShown = disclosure ? linkedShown('started') : shownAlongTotal(methodRows.map((m) => m.f?.started ?? 0));
+    const activeShown = disclosure ? linkedShown('active') : shownAlongTotal(methodRows.map((m) => m.f?.active ?? 0));
     const byMethod = methodRows.map(({ methodId, f }, i) => ({
       methodId,
       started: f && (startedShown[i] ? f.started : null),
       active: f && (activeShown[i] ? f.active : null),
-      completeness: f && (k === null ? f.completeness : suppressShare(f.completeness, k)),
+      // A method's occasion counts would tell roughly how many people it has: hidden with its counts (politicians).
+      completeness:
+        f && (k === null ? f.completeness : disclosure && !(startedShown[i] && activeShown[i]) ? HIDDEN_SHARE : suppressShare(f.completeness, k)),
     }));
     return {
       scope: resolved.label,
@@ -175,11 +187,36 @@ export class AggregatesService {
       pending: freshness.pending,
       audience: resolved.audience,
       suppression: k === null ? null : { k, shownAs: '..' },
+      withheld: null as null | { code: string; message: { sv: string; en: string } },
       episodes: cells.map((cell) => ({ breakdown: cell, figures: episodeCell(cell) })).filter((e) => e.figures !== null),
       episodesByMethod: byMethod,
       outcomes,
       distributions,
       experience,
+    };
+  }
+
+  /**
+   * A method page whose figures are withheld from a politician: the method's count is hidden on the municipality's
+   * row for the period, so none of its own figures is shown (each rests on that count), with the reason.
+   */
+  private async withheldView(actor: Actor, resolved: ResolvedScope, period: string, reference: string, breakdown: 'all' | 'sex' | 'age') {
+    const freshness = await new AggregateReadRepository(this.ds).freshness(actor.municipalityId, resolved.scopeKey);
+    return {
+      scope: resolved.label,
+      period: { key: period, ...periodRange(period, reference) },
+      breakdown,
+      asOf: freshness.computedAt,
+      sourceChangedAt: freshness.sourceChangedAt,
+      pending: freshness.pending,
+      audience: resolved.audience,
+      suppression: resolved.k === null ? null : { k: resolved.k, shownAs: '..' },
+      withheld: { code: METHOD_WITHHELD.code, message: { ...METHOD_WITHHELD.message } } as null | { code: string; message: { sv: string; en: string } },
+      episodes: [],
+      episodesByMethod: [],
+      outcomes: [],
+      distributions: [],
+      experience: [],
     };
   }
 

@@ -1,9 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { type Actor, Permission, rolesGranting, scopeFor } from '#access';
-import { AggregateReadRepository, EVIDENCE_QUESTIONS, evidenceFromData, swedishToday } from '#aggregation';
-import { forbidden, invalid, notFound, Role, type EvidenceStatus } from '#domain';
+import { AggregateReadRepository, EVIDENCE_QUESTIONS, type EvidenceFromData, evidenceFromData, type SuppressedShare, suppressShare, swedishToday } from '#aggregation';
+import type { Share } from '#statistics';
+
+/** A figure from data as a reader sees it: for politicians each share is suppressed (n < k hidden, shown as ".."). */
+type ShownFigure = Omit<NonNullable<EvidenceFromData['figure']>, 'share'> & { share?: Share | SuppressedShare | null };
+import { recordAudit } from '#audit';
+import { AuditAction, AuditPurpose, forbidden, invalid, notFound, Role, type EvidenceStatus } from '#domain';
 import { ELEMENT_KEYS } from './aggregates.dto.js';
+import { METHOD_WITHHELD, MethodCountDisclosure } from './method-disclosure.js';
 
 const methodNotFound = () => notFound('METHOD.NOT_FOUND', 'Metoden finns inte.', 'The method does not exist.');
 const unitNotFound = () => notFound('ORG_UNIT.NOT_FOUND', 'Enheten finns inte eller du saknar behörighet.', 'The unit does not exist or you do not have access.');
@@ -31,6 +37,15 @@ export class EvidenceService {
     const method = await repo.findMethod(actor.municipalityId, methodId);
     if (!method) throw methodNotFound();
     const settings = await repo.settings(actor.municipalityId);
+    // Politicians: a figure's n here is the method's episodes (R12) in the scope, the count their per-method tables
+    // show; where those hide it, the figures are withheld, and elsewhere each share is suppressed like any other.
+    const disclosure = politicianOnly ? await MethodCountDisclosure.load(this.ds, actor.municipalityId, 'R12', settings.kPolitician) : null;
+    const withheld = disclosure?.methodHidden(methodId, unitId ? `unit:${unitId}` : disclosure.municipalityKey) ?? false;
+    const shown = (figure: EvidenceFromData['figure']): ShownFigure | null => {
+      if (!disclosure || !figure) return figure;
+      if (withheld) return null;
+      return figure.share ? { ...figure, share: suppressShare(figure.share, settings.kPolitician) } : figure;
+    };
     const data = await evidenceFromData(this.ds.manager, {
       municipalityId: actor.municipalityId,
       methodId,
@@ -53,6 +68,7 @@ export class EvidenceService {
       unitId,
       period: data.period,
       thresholds: { ja: settings.evidenceYes, delvis: settings.evidencePartly },
+      withheld: withheld ? { code: METHOD_WITHHELD.code, message: { ...METHOD_WITHHELD.message } } : null,
       questions: EVIDENCE_QUESTIONS.map((q) => {
         const d = data.items.find((i) => i.element === q.element && i.question === q.question)!;
         // A unit's own hand answer before the method-wide one.
@@ -63,7 +79,7 @@ export class EvidenceService {
           text: { sv: q.sv, en: q.en },
           answer: d.answer ?? (h?.answer as string | undefined) ?? null,
           source: d.answer ? 'data' : h ? 'hand' : 'unanswered',
-          figure: d.figure,
+          figure: shown(d.figure),
           basis: d.basis,
           hand: h ? { answer: h.answer, comment: h.comment, answeredBy: { id: h.answered_by, name: h.answered_by_name }, answeredAt: h.answered_at, unitId: h.org_unit_id } : null,
         };
@@ -88,9 +104,13 @@ export class EvidenceService {
     return row;
   }
 
-  /** The other nine elements of the 11-element model by hand, and the method's evidence status. */
-  async describe(actor: Actor, methodId: string, dto: { elementDescriptions?: Record<string, string>; evidenceStatus?: EvidenceStatus }) {
-    scopeFor(actor, Permission.EvidenceWrite);
+  /**
+   * The other nine elements of the 11-element model by hand, and the method's evidence status: a method is the
+   * municipality's, owned by its administrators (MethodAdmin), so unit heads answer elements 10/11 but do not
+   * rewrite the method's description or claim its evidence. Audit-logged as an administrative change.
+   */
+  async describe(actor: Actor, requestId: string, methodId: string, dto: { elementDescriptions?: Record<string, string>; evidenceStatus?: EvidenceStatus }) {
+    const scope = scopeFor(actor, Permission.MethodAdmin);
     const entries = Object.entries(dto.elementDescriptions ?? {});
     const bad = entries.filter(([key, text]) => !ELEMENT_KEYS.includes(key) || typeof text !== 'string' || text.length > 10000);
     if (bad.length > 0) {
@@ -101,14 +121,17 @@ export class EvidenceService {
         bad.map(([key]) => ({ field: `elementDescriptions.${key}`, sv: `Tillåtna: ${ELEMENT_KEYS.join(', ')}; högst 10 000 tecken.`, en: `Allowed: ${ELEMENT_KEYS.join(', ')}; at most 10,000 characters.` })),
       );
     }
-    const [row] = await this.ds.query(
-      `UPDATE method SET element_descriptions = element_descriptions || $3::jsonb, evidence_status = coalesce($4, evidence_status)
-        WHERE municipality_id = $1 AND id = $2
-        RETURNING id, code, name, evidence_status AS "evidenceStatus", element_descriptions AS "elementDescriptions"`,
-      [actor.municipalityId, methodId, JSON.stringify(Object.fromEntries(entries)), dto.evidenceStatus ?? null],
-    );
-    const updated = Array.isArray(row) ? row[0] : row;
-    if (!updated) throw methodNotFound();
-    return updated;
+    return this.ds.transaction(async (m) => {
+      const [row] = await m.query(
+        `UPDATE method SET element_descriptions = element_descriptions || $3::jsonb, evidence_status = coalesce($4, evidence_status)
+          WHERE municipality_id = $1 AND id = $2
+          RETURNING id, code, name, evidence_status AS "evidenceStatus", element_descriptions AS "elementDescriptions"`,
+        [scope.municipalityId, methodId, JSON.stringify(Object.fromEntries(entries)), dto.evidenceStatus ?? null],
+      );
+      const updated = Array.isArray(row) ? row[0] : row;
+      if (!updated) throw methodNotFound();
+      await recordAudit(m, { scope, requestId }, [{ action: AuditAction.Update, resource: `method:${methodId}:description`, purpose: AuditPurpose.Administration }]);
+      return updated;
+    });
   }
 }

@@ -32,6 +32,8 @@ export function flattenAggregateView(view: Record<string, any>): ExportTable {
   head('period.to', view.period?.to ?? null);
   head('asOf', view.asOf ? new Date(view.asOf).toISOString() : null);
   head('suppression.k', view.suppression?.k ?? null);
+  // A politician's method view whose figures are withheld (its count is hidden on the municipality's row).
+  if (view.withheld) head('withheld', view.withheld.code);
   for (const e of view.episodes ?? []) leaves(e.figures, '', (m, v) => rows.push(['episodes', '*', e.breakdown, m, v]));
   for (const e of protectMethodCounts(view)) leaves({ started: e.started, active: e.active, completeness: e.completeness }, '', (m, v) => rows.push(['episodes', e.methodId, 'all', m, v]));
   const subject = (s: any) => [s.instrumentCode ?? s.instrumentId, s.scaleId, s.occasion].filter(Boolean).join('/');

@@ -155,6 +155,7 @@ export class DashboardPagesController {
       experience: view.experience(data),
       notes: notes?.map((n) => ({ ...n, methodName: n.methodId ? (methods.get(n.methodId)?.name ?? '') : '', unitName: units.find((u) => u.id === n.orgUnitId)?.name ?? '' })) ?? null,
       canWriteNotes: can(actor, Permission.NoteWrite) && !!unitId,
+      groupsHref: kind === 'unit' && can(actor, Permission.GroupAdmin) ? `/grupper?enhet=${id}` : null,
       hasData: hasFigures(data),
     });
   }

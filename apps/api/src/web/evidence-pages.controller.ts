@@ -28,7 +28,8 @@ export function evidenceFigure(q: Evidence['questions'][number], locale: Locale,
   if (typeof f.value === 'boolean') parts.push(t(f.value ? 'evid.planDemands.yes' : 'evid.planDemands.no'));
   if (f.share) {
     const s = fmt.share(f.share);
-    parts.push(s.value === null ? t('evid.noBasis') : `${s.text} (${s.n})`);
+    // A suppressed share (politicians, n < k) shows as ".." with what may be shown of its n.
+    parts.push(s.suppressed ? `${s.text} (${s.n})` : s.value === null ? t('evid.noBasis') : `${s.text} (${s.n})`);
   }
   if (f.count !== undefined) parts.push(t('evid.count', { n: f.count }));
   if ('computedAt' in f) parts.push(f.computedAt ? t('evid.computedAt', { at: formatAsOf(f.computedAt) }) : t('evid.neverComputed'));
@@ -99,6 +100,7 @@ export class EvidencePagesController {
       {
         method: data.method,
         unitId,
+        withheld: data.withheld !== null,
         period: data.period,
         thresholds: { ja: Math.round(data.thresholds.ja * 100), delvis: Math.round(data.thresholds.delvis * 100) },
         elements: [10, 11].map((e) => ({ element: e, questions: questions.filter((q) => q.element === e) })),

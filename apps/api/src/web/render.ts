@@ -36,6 +36,7 @@ function navigation(actor: Actor, t: Translate, path: string): NavItem[] {
     { href: '/arbetslista', key: 'nav.worklist', show: can(actor, Permission.ClientRead) },
     { href: '/brukare', key: 'nav.clients', show: can(actor, Permission.ClientRead) },
     { href: '/oversikt', key: 'nav.dashboard', show: navOptions.aggregates && can(actor, Permission.NoteRead) },
+    { href: '/grupper', key: 'nav.groups', show: can(actor, Permission.GroupAdmin) },
     { href: '/resultat', key: 'nav.results', show: navOptions.aggregates && can(actor, Permission.AggregateRead) && !can(actor, Permission.ClientRead) },
     { href: '/formular', key: 'nav.instruments', show: can(actor, Permission.InstrumentAdmin) || isAnalyst(actor) },
     { href: '/arbetssatt', key: 'nav.methods', show: can(actor, Permission.MethodAdmin) || isAnalyst(actor) },

@@ -60,6 +60,8 @@ export class ResultsPagesController {
       heading: s.heading,
       section: s.section,
       evidenceStatus: s.section === 'method' ? (methods.get(s.data.scope.id)?.evidenceStatus ?? null) : null,
+      // A method whose count is hidden on the municipality's row: its own figures would give it back.
+      withheld: s.data.withheld ? t('results.withheld') : null,
       episodes: view.episodes(s.data),
       outcomes: view.outcomes(s.data),
     }));

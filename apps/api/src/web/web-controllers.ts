@@ -4,6 +4,7 @@ import { DashboardPagesController } from './dashboard-pages.controller.js';
 import { EpisodePagesController } from './episode-pages.controller.js';
 import { EvidencePagesController } from './evidence-pages.controller.js';
 import { FollowUpPagesController } from './follow-up-pages.controller.js';
+import { GroupPagesController } from './group-pages.controller.js';
 import { InstrumentPagesController } from './instrument-pages.controller.js';
 import { MethodPagesController } from './method-pages.controller.js';
 import { QuestionnairePagesController } from './questionnaire-pages.controller.js';
@@ -29,6 +30,7 @@ export const WEB_CONTROLLERS: Type[] = [
   DashboardPagesController,
   EvidencePagesController,
   UnitNotePagesController,
+  GroupPagesController,
   ResultsPagesController,
   UserAdminPagesController,
 ];

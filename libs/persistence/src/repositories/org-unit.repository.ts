@@ -51,6 +51,19 @@ export class OrgUnitRepository {
     return g ?? null;
   }
 
+  /**
+   * Every administration-level unit of a municipality, whoever asks: the units politicians' figures are shown for.
+   * Suppression of those figures must not depend on the reader (two readers' views together must not undo it), so
+   * this organisation-data read takes the municipality rather than a reader's scope.
+   */
+  async listAdministrations(municipalityId: string): Promise<OrgUnitRow[]> {
+    const rows = await this.db.query(
+      `SELECT id, parent_id, kind, code, name, path FROM org_unit WHERE municipality_id = $1 AND kind = 'administration' ORDER BY path`,
+      [municipalityId],
+    );
+    return rows.map((r: Record<string, any>) => ({ id: r.id, parentId: r.parent_id, kind: r.kind, code: r.code, name: r.name, path: r.path }));
+  }
+
   /** Creates a unit under a parent (or a root), computing its path from the parent's. Used by seeding and admin. */
   async create(municipalityId: string, u: { parentId: string | null; kind: OrgUnitKind; code: string; name: string }): Promise<OrgUnitRow> {
     const rows = await this.db.query(
