@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { DomainError, Role } from '#domain';
 import type { Actor } from '#access';
 import { bodyHash, IdempotencyService, RetryLaterError } from '../../apps/api/src/common/idempotency.js';
@@ -14,19 +14,18 @@ let n = 0;
 const key = () => `k-${Date.now()}-${++n}`;
 const ROUTE = 'POST /api/v1/things';
 
-/** A write (one outbox row) that stores its result in its own transaction, as a service does. */
-function writeWork(municipalityId: string, tag: string, calls: { n: number }, opts: { fail?: boolean; gate?: Promise<void> } = {}) {
-  return (complete: (m: any, body: { tag: string; n: number }) => Promise<void>) =>
-    ds.transaction(async (m) => {
-      calls.n++;
-      await opts.gate;
-      // Written as already sent, so no outbox relay or consumer ever picks it up.
-      await m.query(`INSERT INTO outbox (municipality_id, topic, payload, sent_at) VALUES ($1, 'test.idempotency', $2::jsonb, now())`, [municipalityId, JSON.stringify({ tag })]);
-      const result = { tag, n: calls.n };
-      await complete(m, result);
-      if (opts.fail) throw new Error('the write failed after storing its result');
-      return result;
-    });
+/** A write (one outbox row) in the transaction the service runs it in, as a service's work does. */
+function writeWork(municipalityId: string, tag: string, calls: { n: number }, opts: { fail?: boolean; gate?: Promise<void>; backend?: (pid: number) => void } = {}) {
+  return async (m: EntityManager) => {
+    calls.n++;
+    const [{ pid }] = await m.query(`SELECT pg_backend_pid() AS pid`);
+    opts.backend?.(pid);
+    await opts.gate;
+    // Written as already sent, so no outbox relay or consumer ever picks it up.
+    await m.query(`INSERT INTO outbox (municipality_id, topic, payload, sent_at) VALUES ($1, 'test.idempotency', $2::jsonb, now())`, [municipalityId, JSON.stringify({ tag })]);
+    if (opts.fail) throw new Error('the write failed after its row was written');
+    return { tag, n: calls.n };
+  };
 }
 
 async function rowsTagged(tag: string): Promise<number> {
@@ -107,7 +106,8 @@ describe(IdempotencyService.name, () => {
     let open!: () => void;
     const gate = new Promise<void>((resolve) => (open = resolve));
     const first = sut.execute(alice, { key: k, route: ROUTE }, { a: 1 }, { status: 201 }, writeWork(municipalityId, k, calls, { gate }));
-    // The claim commits before the work starts; wait until the first is inside its work.
+    // The claim is the first's uncommitted row; wait until the first is inside its work. The duplicate waits on that
+    // row (2 s at most), then answers IN_FLIGHT.
     while (calls.n === 0) await new Promise((r) => setTimeout(r, 5));
     const second = await sut.execute(alice, { key: k, route: ROUTE }, { a: 1 }, { status: 201 }, writeWork(municipalityId, k, calls)).catch((e) => e);
     expect(second).toBeInstanceOf(RetryLaterError);
@@ -136,7 +136,7 @@ describe(IdempotencyService.name, () => {
     expect(await rowsTagged(k)).toBe(1);
   });
 
-  it('a failed attempt rolls back its stored result and releases the key, so a retry runs the work', async () => {
+  it('a failed attempt rolls back with its claim, so a retry runs the work', async () => {
     const calls = { n: 0 };
     const k = key();
     await expect(sut.execute(alice, { key: k, route: ROUTE }, { a: 1 }, { status: 201 }, writeWork(municipalityId, k, calls, { fail: true }))).rejects.toThrow('failed');
@@ -147,7 +147,25 @@ describe(IdempotencyService.name, () => {
     expect(await rowsTagged(k)).toBe(1);
   });
 
-  it('takes over a claim abandoned long ago (its process died), but not a fresh one', async () => {
+  it('a request whose database connection dies leaves no claim behind: the retry runs at once, the first wrote nothing', async () => {
+    const calls = { n: 0 };
+    const k = key();
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    let pid = 0;
+    const first = sut.execute(alice, { key: k, route: ROUTE }, { a: 1 }, { status: 201 }, writeWork(municipalityId, k, calls, { gate, backend: (p) => (pid = p) })).catch((e) => e);
+    while (!pid) await new Promise((r) => setTimeout(r, 5));
+    // The connection is lost in mid-request, as when PostgreSQL restarts or the API process is killed.
+    await ds.query(`SELECT pg_terminate_backend($1)`, [pid]);
+    open();
+    expect(await first).toBeInstanceOf(Error);
+    expect(await stored(alice, k)).toBeNull();
+    const retry = await sut.execute(alice, { key: k, route: ROUTE }, { a: 1 }, { status: 201 }, writeWork(municipalityId, k, calls));
+    expect(retry).toEqual({ status: 201, body: { tag: k, n: 2 }, replayed: false });
+    expect(await rowsTagged(k)).toBe(1);
+  });
+
+  it('takes over a committed claim without an outcome (left by an earlier version) once it is old, but not a fresh one', async () => {
     const calls = { n: 0 };
     const k = key();
     await ds.query(`INSERT INTO idempotency_record (user_id, key, route, body_hash, created_at) VALUES ($1, $2, $3, $4, now() - interval '1 minute')`, [

@@ -36,12 +36,26 @@ const HTTP_MESSAGES: Record<number, [string, string, string]> = {
   429: ['REQUEST.TOO_MANY', 'För många försök. Vänta en stund.', 'Too many attempts. Please wait.'],
 };
 
-/** Postgres errors that mean "the database is not reachable now": answered 503, never a false 2xx or a 500. */
-function isDatabaseUnavailable(e: unknown): boolean {
-  const err = e as { code?: string; message?: string };
+/** Error codes of a database that is not reachable now: connection refused, reset or timed out; shutting down, starting up, too many connections. */
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', '57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08004', '08006']);
+/** TypeORM's errors for a query on a connection that was dropped under it (the pool releases a query runner whose connection failed). */
+const UNAVAILABLE_NAMES = new Set(['QueryRunnerProviderAlreadyReleasedError', 'QueryRunnerAlreadyReleasedError']);
+const UNAVAILABLE_MESSAGE = /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended unexpectedly/i;
+
+/**
+ * Errors that mean "the database is not reachable now": answered 503, never a false 2xx or a 500. Looks through the
+ * error TypeORM wraps (`driverError`) and any `cause`, since a lost connection surfaces wrapped, or as the failure
+ * of a later statement in the same transaction.
+ */
+export function isDatabaseUnavailable(e: unknown, depth = 0): boolean {
+  if (!e || typeof e !== 'object' || depth > 3) return false;
+  const err = e as { code?: unknown; name?: unknown; message?: unknown; driverError?: unknown; cause?: unknown };
   return (
-    ['ECONNREFUSED', 'ECONNRESET', '57P01', '57P02', '57P03', '08000', '08003', '08006'].includes(err?.code ?? '') ||
-    /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect/i.test(err?.message ?? '')
+    UNAVAILABLE_CODES.has(String(err.code ?? '')) ||
+    UNAVAILABLE_NAMES.has(String(err.name ?? '')) ||
+    UNAVAILABLE_MESSAGE.test(String(err.message ?? '')) ||
+    isDatabaseUnavailable(err.driverError, depth + 1) ||
+    isDatabaseUnavailable(err.cause, depth + 1)
   );
 }
 
@@ -83,6 +97,9 @@ export class ErrorFilter implements ExceptionFilter {
       return [fastifyStatus, { code, message: { sv, en }, fields: [], requestId }];
     }
     if (isDatabaseUnavailable(exception)) {
+      // Logged (name and code only, never the message) so a 503 that is no outage still shows in the log.
+      const e = exception as { name?: unknown; code?: unknown };
+      this.logger.warn({ requestId, msg: 'database unavailable: answered 503', error: { name: e?.name, code: e?.code } });
       return [
         503,
         {

@@ -9,7 +9,12 @@ import { IdempotencyRepository } from '#persistence';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 export const REPLAYED_HEADER = 'Idempotent-Replayed';
-/** A record still in flight after this long belongs to a request whose process died; a new request may take it over. */
+/** How long a duplicate waits for the request holding its key to commit or roll back before it answers 409 IN_FLIGHT. */
+const IN_FLIGHT_WAIT_MS = 2000;
+/**
+ * A committed claim without an outcome can only be left by an earlier version of this service (its claims committed on
+ * their own, before the work); after this long its request is taken to have died and a new request may take it over.
+ */
 const ABANDONED_AFTER_SECONDS = 120;
 
 /** What a write route passes on: the client's key (if it sent one) and the route it was sent to. */
@@ -45,9 +50,6 @@ export interface IdempotentOutcome<T> {
   replayed: boolean;
 }
 
-/** Stores the outcome inside the work's transaction, so the write and its replayable result commit together. */
-export type CompleteIdempotently<T> = (m: EntityManager, body: T) => Promise<void>;
-
 /** sha256 of the body as canonical JSON (key order does not matter). */
 export function bodyHash(body: unknown): string {
   return createHash('sha256').update(canonicalJson(body ?? null)).digest('hex');
@@ -60,15 +62,17 @@ export function sendOutcome<T>(reply: FastifyReply, outcome: IdempotentOutcome<T
 }
 
 /**
- * Idempotent writes (`Idempotency-Key`, per user). Any write route can adopt it:
+ * Idempotent writes (`Idempotency-Key`, per user). Any write route can adopt it; the service runs the work in its
+ * transaction:
  *
- *   return this.idempotency.execute(actor, idem, dto, { status: 201 }, (complete) =>
- *     this.dataSource.transaction(async (m) => { …write…; await complete(m, view); return view; }));
+ *   return this.idempotency.execute(actor, idem, dto, { status: 201 }, async (m) => { …write with m…; return view; });
  *
- * The key is claimed in its own short transaction before the work, so a concurrent duplicate sees it
- * (409 `IDEMPOTENCY.IN_FLIGHT`); the work stores its result in its own transaction; a replay with the
- * same body returns that result; the same key with another body or route is 422 `IDEMPOTENCY.KEY_REUSED`;
- * a failed attempt releases the key so the client can retry. Without a key the work simply runs.
+ * The key is claimed by inserting its record in that transaction, and the outcome is stored in it before the commit,
+ * so the write and its replayable result commit together — or, on any failure (an error, a lost database connection,
+ * a killed process), roll back together and leave the key free: nothing is ever left "in flight" to time out.
+ * A concurrent duplicate's claim waits for the first transaction (up to IN_FLIGHT_WAIT_MS, else 409
+ * `IDEMPOTENCY.IN_FLIGHT` with Retry-After), then replays the committed result; the same key with another body or
+ * route is 422 `IDEMPOTENCY.KEY_REUSED`. Without a key the work simply runs.
  */
 @Injectable()
 export class IdempotencyService {
@@ -80,12 +84,12 @@ export class IdempotencyService {
     body: unknown,
     opts: {
       status: number;
-      /** Runs (in a transaction) before a stored result is replayed: re-check access, write the read's audit row. */
+      /** Runs (in the transaction) before a stored result is replayed: re-check access, write the read's audit row. */
       onReplay?: (m: EntityManager, body: T) => Promise<void>;
     },
-    work: (complete: CompleteIdempotently<T>) => Promise<T>,
+    work: (m: EntityManager) => Promise<T>,
   ): Promise<IdempotentOutcome<T>> {
-    if (request.key === undefined) return { status: opts.status, body: await work(async () => undefined), replayed: false };
+    if (request.key === undefined) return { status: opts.status, body: await this.dataSource.transaction((m) => work(m)), replayed: false };
     const key = request.key;
     if (key.length < 1 || key.length > 200) {
       throw invalid('IDEMPOTENCY.KEY_INVALID', 'Idempotency-Key ska vara 1–200 tecken.', 'Idempotency-Key must be 1–200 characters.', [
@@ -93,30 +97,39 @@ export class IdempotencyService {
       ]);
     }
     const hash = bodyHash(body);
-    const records = new IdempotencyRepository(this.dataSource);
-    // Autocommit: the claim is visible to every other request before the work begins.
-    if (!(await records.claim(actor.userId, key, request.route, hash))) {
-      const existing = await records.find(actor.userId, key);
-      if (existing) {
+    return this.dataSource.transaction(async (m) => {
+      const records = new IdempotencyRepository(m);
+      if (!(await this.claim(m, records, actor.userId, key, request.route, hash))) {
+        const existing = await records.find(actor.userId, key);
+        // Gone again: removed by an earlier version's release after a failure. The client's retry claims it.
+        if (!existing) throw inFlight();
         if (existing.route !== request.route || existing.bodyHash !== hash) throw keyReused();
         if (existing.completedAt) {
           const stored = existing.responseBody as T;
-          if (opts.onReplay) await this.dataSource.transaction((m) => opts.onReplay!(m, stored));
+          if (opts.onReplay) await opts.onReplay(m, stored);
           return { status: existing.statusCode!, body: stored, replayed: true };
         }
         if (!(await records.reclaimAbandoned(actor.userId, key, ABANDONED_AFTER_SECONDS))) throw inFlight();
-      } else if (!(await records.claim(actor.userId, key, request.route, hash))) {
-        // Released by a failed first attempt between our claim and our look: one more try, then give up.
-        throw inFlight();
       }
-    }
-    try {
-      const result = await work((m, result) => new IdempotencyRepository(m).complete(actor.userId, key, opts.status, result));
+      const result = await work(m);
+      await records.complete(actor.userId, key, opts.status, result);
       return { status: opts.status, body: result, replayed: false };
+    });
+  }
+
+  /** Inserts the claim; a duplicate's insert waits on the first transaction's row, bounded by a lock timeout. */
+  private async claim(m: EntityManager, records: IdempotencyRepository, userId: string, key: string, route: string, hash: string): Promise<boolean> {
+    await m.query(`SET LOCAL lock_timeout = ${IN_FLIGHT_WAIT_MS}`);
+    let claimed: boolean;
+    try {
+      claimed = await records.claim(userId, key, route, hash);
     } catch (e) {
-      await records.release(actor.userId, key);
+      // lock_not_available: the first request with this key is still running.
+      if ((e as { code?: string }).code === '55P03') throw inFlight();
       throw e;
     }
+    await m.query(`SET LOCAL lock_timeout = DEFAULT`);
+    return claimed;
   }
 }
 

@@ -90,43 +90,39 @@ export class ResponsesService {
   ): Promise<IdempotentOutcome<RecordedResponseView>> {
     const scope = scopeFor(actor, Permission.ClientWrite);
     const today = this.clock.today();
-    return this.idempotency.execute<RecordedResponseView>(actor, idem, dto, { status: 201, onReplay: (m, body) => this.auditReplay(m, scope, requestId, body) }, (complete) =>
-      this.dataSource.transaction(async (m) => {
-        // The occasion lock serialises every write at the occasion: the duplicate check and "done" see each other.
-        const occasion = await new EpisodeRepository(m).findVisibleOccasion(scope, occasionId, { forUpdate: true });
-        if (!occasion) throw occasionNotFound();
-        if (occasion.state === OccasionState.Missed || occasion.state === OccasionState.Cancelled) {
-          throw conflict(
-            'RESPONSE.OCCASION_CLOSED',
-            'Mättillfället är missat eller inställt; svar kan inte registreras där.',
-            'The occasion is missed or cancelled; responses cannot be recorded at it.',
-          );
-        }
-        const plan = (await new MethodRepository(m).findPlan(occasion.episode.planId))!;
-        const version = await this.resolveInstrument(m, scope, plan, occasion.kind, dto.instrumentCode, dto.instrumentVersion);
-        const fields = [...answeredOnErrors(dto.answeredOn, occasion.episode, today), ...answerErrors(version.definition, dto.answers)];
-        if (fields.length > 0) throw invalidResponse(fields);
+    return this.idempotency.execute<RecordedResponseView>(actor, idem, dto, { status: 201, onReplay: (m, body) => this.auditReplay(m, scope, requestId, body) }, async (m) => {
+      // The occasion lock serialises every write at the occasion: the duplicate check and "done" see each other.
+      const occasion = await new EpisodeRepository(m).findVisibleOccasion(scope, occasionId, { forUpdate: true });
+      if (!occasion) throw occasionNotFound();
+      if (occasion.state === OccasionState.Missed || occasion.state === OccasionState.Cancelled) {
+        throw conflict(
+          'RESPONSE.OCCASION_CLOSED',
+          'Mättillfället är missat eller inställt; svar kan inte registreras där.',
+          'The occasion is missed or cancelled; responses cannot be recorded at it.',
+        );
+      }
+      const plan = (await new MethodRepository(m).findPlan(occasion.episode.planId))!;
+      const version = await this.resolveInstrument(m, scope, plan, occasion.kind, dto.instrumentCode, dto.instrumentVersion);
+      const fields = [...answeredOnErrors(dto.answeredOn, occasion.episode, today), ...answerErrors(version.definition, dto.answers)];
+      if (fields.length > 0) throw invalidResponse(fields);
 
-        const responses = new ResponseRepository(m);
-        if (await responses.findCurrentId(occasion.id, version.instrumentId)) throw alreadyRecorded();
-        const scores = scoreResponse(version.definition, dto.answers, { sex: await this.clientSex(m, scope, occasion.episode.clientId) });
-        const id = await responses.insert(scope, {
-          occasionId: occasion.id,
-          episodeId: occasion.episodeId,
-          clientId: occasion.episode.clientId,
-          instrumentId: version.instrumentId,
-          instrumentVersionId: version.versionId,
-          answeredOn: dto.answeredOn,
-          respondent: dto.respondent,
-          mode: dto.mode,
-          recordedBy: actor.userId,
-        });
-        if (!id) throw alreadyRecorded();
-        const view = await this.finishWrite(m, scope, requestId, id, occasion, plan, AuditAction.Create, dto.answers, version.definition, scores);
-        await complete(m, view);
-        return view;
-      }),
-    );
+      const responses = new ResponseRepository(m);
+      if (await responses.findCurrentId(occasion.id, version.instrumentId)) throw alreadyRecorded();
+      const scores = scoreResponse(version.definition, dto.answers, { sex: await this.clientSex(m, scope, occasion.episode.clientId) });
+      const id = await responses.insert(scope, {
+        occasionId: occasion.id,
+        episodeId: occasion.episodeId,
+        clientId: occasion.episode.clientId,
+        instrumentId: version.instrumentId,
+        instrumentVersionId: version.versionId,
+        answeredOn: dto.answeredOn,
+        respondent: dto.respondent,
+        mode: dto.mode,
+        recordedBy: actor.userId,
+      });
+      if (!id) throw alreadyRecorded();
+      return this.finishWrite(m, scope, requestId, id, occasion, plan, AuditAction.Create, dto.answers, version.definition, scores);
+    });
   }
 
   /** A new revision that replaces the current one (which stays readable in the history), rescored. */
@@ -139,46 +135,42 @@ export class ResponsesService {
   ): Promise<IdempotentOutcome<RecordedResponseView>> {
     const scope = scopeFor(actor, Permission.ClientWrite);
     const today = this.clock.today();
-    return this.idempotency.execute<RecordedResponseView>(actor, idem, dto, { status: 201, onReplay: (m, body) => this.auditReplay(m, scope, requestId, body) }, (complete) =>
-      this.dataSource.transaction(async (m) => {
-        const responses = new ResponseRepository(m);
-        const found = await responses.findVisible(scope, responseId);
-        if (!found) throw responseNotFound();
-        // Lock the occasion first (as recording does), then read the revision again: it may have been corrected meanwhile.
-        const occasion = (await new EpisodeRepository(m).findVisibleOccasion(scope, found.occasionId, { forUpdate: true }))!;
-        const previous = (await responses.findVisible(scope, responseId, { forUpdate: true }))!;
-        if (!previous.isCurrent) {
-          throw conflict(
-            'RESPONSE.NOT_CURRENT',
-            'Bara den gällande versionen av ett svar kan rättas. Hämta historiken och rätta den senaste.',
-            'Only the current revision of a response can be corrected. Fetch the history and correct the latest.',
-          );
-        }
-        const answeredOn = dto.answeredOn ?? previous.answeredOn;
-        const fields = [...answeredOnErrors(answeredOn, occasion.episode, today), ...answerErrors(previous.definition, dto.answers)];
-        if (fields.length > 0) throw invalidResponse(fields);
+    return this.idempotency.execute<RecordedResponseView>(actor, idem, dto, { status: 201, onReplay: (m, body) => this.auditReplay(m, scope, requestId, body) }, async (m) => {
+      const responses = new ResponseRepository(m);
+      const found = await responses.findVisible(scope, responseId);
+      if (!found) throw responseNotFound();
+      // Lock the occasion first (as recording does), then read the revision again: it may have been corrected meanwhile.
+      const occasion = (await new EpisodeRepository(m).findVisibleOccasion(scope, found.occasionId, { forUpdate: true }))!;
+      const previous = (await responses.findVisible(scope, responseId, { forUpdate: true }))!;
+      if (!previous.isCurrent) {
+        throw conflict(
+          'RESPONSE.NOT_CURRENT',
+          'Bara den gällande versionen av ett svar kan rättas. Hämta historiken och rätta den senaste.',
+          'Only the current revision of a response can be corrected. Fetch the history and correct the latest.',
+        );
+      }
+      const answeredOn = dto.answeredOn ?? previous.answeredOn;
+      const fields = [...answeredOnErrors(answeredOn, occasion.episode, today), ...answerErrors(previous.definition, dto.answers)];
+      if (fields.length > 0) throw invalidResponse(fields);
 
-        const scores = scoreResponse(previous.definition, dto.answers, { sex: await this.clientSex(m, scope, previous.clientId) });
-        await responses.markSuperseded(previous.id);
-        const id = await responses.insert(scope, {
-          occasionId: previous.occasionId,
-          episodeId: previous.episodeId,
-          clientId: previous.clientId,
-          instrumentId: previous.instrumentId,
-          instrumentVersionId: previous.instrumentVersionId,
-          answeredOn,
-          respondent: dto.respondent ?? previous.respondent,
-          mode: dto.mode ?? previous.mode,
-          recordedBy: actor.userId,
-          supersedes: { id: previous.id, revision: previous.revision, reason: dto.reason },
-        });
-        if (!id) throw alreadyRecorded();
-        const plan = (await new MethodRepository(m).findPlan(occasion.episode.planId))!;
-        const view = await this.finishWrite(m, scope, requestId, id, occasion, plan, AuditAction.Update, dto.answers, previous.definition, scores);
-        await complete(m, view);
-        return view;
-      }),
-    );
+      const scores = scoreResponse(previous.definition, dto.answers, { sex: await this.clientSex(m, scope, previous.clientId) });
+      await responses.markSuperseded(previous.id);
+      const id = await responses.insert(scope, {
+        occasionId: previous.occasionId,
+        episodeId: previous.episodeId,
+        clientId: previous.clientId,
+        instrumentId: previous.instrumentId,
+        instrumentVersionId: previous.instrumentVersionId,
+        answeredOn,
+        respondent: dto.respondent ?? previous.respondent,
+        mode: dto.mode ?? previous.mode,
+        recordedBy: actor.userId,
+        supersedes: { id: previous.id, revision: previous.revision, reason: dto.reason },
+      });
+      if (!id) throw alreadyRecorded();
+      const plan = (await new MethodRepository(m).findPlan(occasion.episode.planId))!;
+      return this.finishWrite(m, scope, requestId, id, occasion, plan, AuditAction.Update, dto.answers, previous.definition, scores);
+    });
   }
 
   /** The instrument version to record: in the episode's plan for this occasion kind; the latest version unless one is named. */
@@ -189,17 +181,17 @@ export class ResponsesService {
     if (!latest || !allowed.has(latest.instrumentId)) {
       const list = [...new Set(allowed.values())].sort().join(', ') || '–';
       throw unprocessable(
-        'RESPONSE.INSTRUMENT_NOT_IN_PLAN',
-        `Formuläret ${code} ingår inte i mätplanen för detta mättillfälle (planen: ${list}).`,
-        `Instrument ${code} is not in the measurement plan for this occasion (plan: ${list}).`,
-        [{ field: 'instrumentCode', sv: `instrumentCode: ${code} ingår inte i mätplanen.`, en: `instrumentCode ${code} is not in the measurement plan.` }],
+      'RESPONSE.INSTRUMENT_NOT_IN_PLAN',
+      `Formuläret ${code} ingår inte i mätplanen för detta mättillfälle (planen: ${list}).`,
+      `Instrument ${code} is not in the measurement plan for this occasion (plan: ${list}).`,
+      [{ field: 'instrumentCode', sv: `instrumentCode: ${code} ingår inte i mätplanen.`, en: `instrumentCode ${code} is not in the measurement plan.` }],
       );
     }
     if (version === undefined || version === latest.version) return latest;
     const named = await instruments.findVersion(scope.municipalityId, code, version);
     if (!named || named.instrumentId !== latest.instrumentId) {
       throw invalidResponse([
-        { field: 'instrumentVersion', sv: `instrumentVersion: ${code} har ingen version ${version}.`, en: `instrumentVersion: ${code} has no version ${version}.` },
+      { field: 'instrumentVersion', sv: `instrumentVersion: ${code} har ingen version ${version}.`, en: `instrumentVersion: ${code} has no version ${version}.` },
       ]);
     }
     return named;
