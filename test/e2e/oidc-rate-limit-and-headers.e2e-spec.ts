@@ -6,8 +6,9 @@ import { TEST_PASSWORD, WorldFactory, type TestUser } from '../factories/world.f
 import { HttpSession } from '../utils/http-session.js';
 import { createTestApp, type TestApp } from '../utils/test-app.js';
 
-// Low limits for this file only (the test run lifts them elsewhere: every file signs in from 127.0.0.1).
-const LIMITS = { SIGN_IN_RATE_LIMIT_PER_IP: '5', SIGN_IN_RATE_LIMIT_PER_USERNAME: '3', SIGN_IN_RATE_LIMIT_WINDOW_SECONDS: '300' };
+// Low limits for this file only (the test run lifts them elsewhere: every file signs in from 127.0.0.1). The test
+// client stands in for the reverse proxy (TRUST_PROXY=loopback), so X-Forwarded-For gives each test its own address.
+const LIMITS = { SIGN_IN_RATE_LIMIT_PER_IP: '5', SIGN_IN_RATE_LIMIT_PER_USERNAME: '3', SIGN_IN_RATE_LIMIT_WINDOW_SECONDS: '300', TRUST_PROXY: 'loopback' };
 const saved = Object.fromEntries(Object.keys(LIMITS).map((k) => [k, process.env[k]]));
 
 let t: TestApp;
@@ -15,7 +16,7 @@ let world: Awaited<ReturnType<WorldFactory['create']>>;
 let caseworker: TestUser;
 let f: WorldFactory;
 
-/** A client address of its own per test (the API trusts X-Forwarded-For from its reverse proxy). */
+/** A client address of its own per test (the API trusts X-Forwarded-For from its reverse proxy, here loopback). */
 const freshIp = () => `10.${randomInt(0, 255)}.${randomInt(0, 255)}.${randomInt(1, 254)}`;
 
 async function signIn(username: string, password: string, ip: string) {

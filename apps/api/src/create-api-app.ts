@@ -6,6 +6,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
+import { getConfig } from '#config';
 import { PinoNestLogger } from '#logging';
 import { AppModule, type ApiModuleOptions } from './app.module.js';
 import { assertEveryRouteDeclaresAccess } from './common/route-check.js';
@@ -36,7 +37,9 @@ export async function createApiApp(
       const header = req.headers['x-request-id'];
       return typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
     },
-    trustProxy: true,
+    // Off by default: X-Forwarded-For is believed only from the proxies TRUST_PROXY names, so a client that reaches
+    // the API directly cannot choose the address the per-IP sign-in limit counts.
+    trustProxy: getConfig().trustProxy,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(opts), adapter, {
     logger: new PinoNestLogger(opts.logger),

@@ -2,7 +2,16 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { EnvDto } from './env.dto.js';
 import { parseRetention, type RetentionConfig } from './retention-config.js';
-import { type LogReviewConfig, type OidcConfig, parseLogReview, parseOidcConfig, parseSignInRateLimit, type SignInRateLimitConfig } from './trust-config.js';
+import {
+  type LogReviewConfig,
+  type OidcConfig,
+  parseLogReview,
+  parseOidcConfig,
+  parseSignInRateLimit,
+  parseTrustProxy,
+  type SignInRateLimitConfig,
+  type TrustProxy,
+} from './trust-config.js';
 
 export interface AppConfig {
   nodeEnv: 'development' | 'production' | 'test';
@@ -18,6 +27,8 @@ export interface AppConfig {
   /** OpenID Connect sign-in; undefined when OIDC_ISSUER is unset. */
   oidc: OidcConfig | undefined;
   signInRateLimit: SignInRateLimitConfig;
+  /** Fastify `trustProxy`: whose X-Forwarded-For sets the client address (the sign-in limit per IP counts by it). */
+  trustProxy: TrustProxy;
   logReview: LogReviewConfig;
   retention: RetentionConfig;
   logLevel: string;
@@ -55,6 +66,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): AppConfig {
   }
   const oidc = parseOidcConfig(dto, nodeEnv, problems);
   const retention = parseRetention(dto, problems);
+  const trustProxy = parseTrustProxy(dto, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   const encryptionKey = Buffer.from(dto.PII_ENCRYPTION_KEY ?? DEV_SECRETS.PII_ENCRYPTION_KEY, 'base64');
   return {
@@ -73,6 +85,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): AppConfig {
     localAccountsEnabled: (dto.LOCAL_ACCOUNTS_ENABLED ?? 'true') === 'true',
     oidc,
     signInRateLimit: parseSignInRateLimit(dto),
+    trustProxy,
     logReview: parseLogReview(dto),
     retention,
     logLevel: dto.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),

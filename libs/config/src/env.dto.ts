@@ -90,6 +90,10 @@ export class EnvDto {
   @IsOptional() @Type(() => Number) @IsInt() @Min(10) @Max(86400)
   SIGN_IN_RATE_LIMIT_WINDOW_SECONDS?: number;
 
+  /** Peers trusted to set X-Forwarded-For: true, false, or comma-separated proxy addresses / CIDR ranges. */
+  @IsOptional() @IsString() @MaxLength(2000)
+  TRUST_PROXY?: string;
+
   // Log review (docs/log-review.md).
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000)
   LOG_REVIEW_SAMPLE_SIZE?: number;

@@ -50,3 +50,21 @@ describe('OIDC, rate-limit and log-review configuration', () => {
     expect(problems({ ...OIDC, OIDC_ISSUER: 'http://idp.example.se' })).toMatch(/OIDC_ISSUER: must be https/);
   });
 });
+
+describe('TRUST_PROXY', () => {
+  it('trusts no proxy by default: the client address is the socket address', () => {
+    expect(parseConfig({}).trustProxy).toBe(false);
+    expect(parseConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(parseConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+  });
+
+  it('reads the proxies as addresses and CIDR ranges, with the named ranges Fastify knows', () => {
+    expect(parseConfig({ TRUST_PROXY: '10.0.0.5, 192.168.1.0/24,fd00::/8, ::1,loopback' }).trustProxy).toEqual(['10.0.0.5', '192.168.1.0/24', 'fd00::/8', '::1', 'loopback']);
+  });
+
+  it('refuses hop counts and anything that is not an address or range, naming the bad entries', () => {
+    expect(problems({ TRUST_PROXY: '1' })).toMatch(/TRUST_PROXY: a hop count cannot tell the proxy/);
+    expect(problems({ TRUST_PROXY: '10.0.0.5,proxy.example.se,10.0.0.0/33' })).toMatch(/TRUST_PROXY: .*"proxy\.example\.se", "10\.0\.0\.0\/33"/);
+    expect(problems({ TRUST_PROXY: 'yes' })).toMatch(/TRUST_PROXY/);
+  });
+});

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { EnvDto } from './env.dto.js';
 
 /** Roles an IdP group may map to; the same strings as `Role` in libs/domain (config depends on nothing of ours). */
@@ -125,4 +126,44 @@ export function parseLogReview(dto: EnvDto): LogReviewConfig {
     manyClientsThreshold: dto.LOG_REVIEW_MANY_CLIENTS_THRESHOLD ?? 30,
     manyClientsWindowMinutes: dto.LOG_REVIEW_MANY_CLIENTS_WINDOW_MINUTES ?? 60,
   };
+}
+
+/**
+ * Which peers may tell the API the client's address (`X-Forwarded-For`), as Fastify's `trustProxy` takes it: false
+ * (the default: the socket's own address, which a client cannot forge), true (any peer: only when nothing can reach
+ * the API except through the proxy), or the proxies' addresses and CIDR ranges. Hop counts are refused: Fastify 5
+ * ignores them (a count cannot tell the proxy from a client that sends enough forwarded hops itself).
+ */
+export type TrustProxy = boolean | string[];
+
+/** Names proxy-addr (Fastify) accepts for well-known ranges. */
+const TRUST_PROXY_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isAddressOrRange(entry: string): boolean {
+  if (TRUST_PROXY_RANGES.has(entry)) return true;
+  const [address, prefix, ...rest] = entry.split('/');
+  const family = isIP(address ?? '');
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/** `TRUST_PROXY`: `true`, `false` (default), or comma-separated proxy addresses / CIDR ranges. */
+export function parseTrustProxy(dto: EnvDto, problems: string[]): TrustProxy {
+  const raw = dto.TRUST_PROXY?.trim();
+  if (raw === undefined || raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (/^\d+$/.test(raw)) {
+    problems.push('TRUST_PROXY: a hop count cannot tell the proxy from a client that forges the header; give the proxy\'s address or CIDR range (e.g. "10.0.0.5")');
+    return false;
+  }
+  const entries = raw.split(',').map((e) => e.trim());
+  const bad = entries.filter((e) => !isAddressOrRange(e));
+  if (bad.length > 0) {
+    problems.push(
+      `TRUST_PROXY: must be true, false or comma-separated proxy addresses / CIDR ranges (e.g. "10.0.0.5,192.168.1.0/24", or loopback, linklocal, uniquelocal); not an address or range: ${bad.map((b) => `"${b}"`).join(', ')}`,
+    );
+    return false;
+  }
+  return entries;
 }
