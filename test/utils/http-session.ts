@@ -10,6 +10,8 @@ export interface HttpResult {
 export class HttpSession {
   private cookie = '';
   private csrf = '';
+  /** Set: a request that takes longer is aborted (fault tests: a hung server must not hang the test). */
+  timeoutMs: number | undefined;
 
   constructor(private readonly baseUrl: string) {}
 
@@ -31,6 +33,7 @@ export class HttpSession {
         ...(this.csrf ? { 'x-csrf-token': this.csrf } : {}),
         ...headers,
       },
+      signal: this.timeoutMs ? AbortSignal.timeout(this.timeoutMs) : undefined,
     });
     for (const c of res.headers.getSetCookie()) if (c.startsWith('mp_session=')) this.cookie = c.split(';')[0]!;
     const text = await res.text();
