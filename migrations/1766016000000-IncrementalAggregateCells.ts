@@ -13,7 +13,11 @@ export class IncrementalAggregateCells1766016000000 implements MigrationInterfac
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
       ALTER TABLE aggregate_client_episode
+        -- Group memberships: group, joined on, left on (null while a member); an episode counts in a group only for
+        -- what happened while it was a member.
         ADD COLUMN group_ids uuid[] NOT NULL DEFAULT '{}',
+        ADD COLUMN group_from date[] NOT NULL DEFAULT '{}',
+        ADD COLUMN group_to date[] NOT NULL DEFAULT '{}',
         -- Every valid current score with a rule: <instrument>/<scale>, occasion label, date, score, band index, caseness.
         ADD COLUMN sc_subject text[] NOT NULL DEFAULT '{}',
         ADD COLUMN sc_occ text[] NOT NULL DEFAULT '{}',
@@ -94,7 +98,7 @@ export class IncrementalAggregateCells1766016000000 implements MigrationInterfac
         CHECK (scope_key ~ '^(client|unit|method|group|municipality|instrument):[0-9a-f-]{36}$');
       DROP TABLE IF EXISTS aggregate_dirty, aggregate_reference, aggregate_cell;
       ALTER TABLE aggregate_client_episode
-        DROP COLUMN group_ids, DROP COLUMN sc_subject, DROP COLUMN sc_occ, DROP COLUMN sc_on, DROP COLUMN sc_score,
+        DROP COLUMN group_ids, DROP COLUMN group_from, DROP COLUMN group_to, DROP COLUMN sc_subject, DROP COLUMN sc_occ, DROP COLUMN sc_on, DROP COLUMN sc_score,
         DROP COLUMN sc_band, DROP COLUMN sc_case, DROP COLUMN oc_due, DROP COLUMN oc_on_time, DROP COLUMN oc_done,
         DROP COLUMN an_subject, DROP COLUMN an_answer, DROP COLUMN an_on;
     `);

@@ -118,6 +118,25 @@ describe(`aggregation through the outbox relay and BullMQ on ${backend}`, () => 
     });
     await settle();
     expect((await engine.check(municipalityId)).total).toBe(0);
+    const active = async () => {
+      const [row] = await ds.query(
+        `SELECT (stats->>'n_active')::int AS n FROM aggregate_figure WHERE scope_key = $1 AND period_key = '2025' AND breakdown_key = 'all' AND figure = 'episodes' AND subject = '*'`,
+        [`group:${group.id}`],
+      );
+      return row?.n ?? 0;
+    };
+    expect(await active()).toBe(2);
+    // A membership that ended before the episode started: the episode no longer counts in the group at all.
+    await ds.transaction(async (m) => {
+      await m.query(`UPDATE group_membership SET joined_on = '2024-12-01', left_on = '2024-12-31' WHERE group_id = $1 AND episode_id = $2`, [
+        group.id,
+        members[2]!.id,
+      ]);
+      await m.query(`INSERT INTO outbox (municipality_id, topic, payload) VALUES ($1, 'group.changed', $2)`, [municipalityId, JSON.stringify({ groupId: group.id })]);
+    });
+    await settle();
+    expect(await active()).toBe(1);
+    expect((await engine.check(municipalityId)).total).toBe(0);
     const gone = members[1]!.client_id;
     await ds.transaction(async (m) => {
       await engine.forgetClients(m, municipalityId, [gone]);

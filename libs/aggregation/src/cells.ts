@@ -68,14 +68,29 @@ export const FIGURES: readonly Figure[] = ['outcome', 'occasion', 'episodes', 'a
 
 const flag = (cond: string) => `CASE WHEN ${cond} THEN 1 ELSE 0 END`;
 
+/** A condition on a date for the grouped copy of a contribution (empty for the ungrouped one). */
+type InGroup = (date: string) => string;
+
 /**
- * One SELECT twice: ungrouped, and once per group of the episode (level-1 `x.group_ids`); the grouped copy reads
- * only episodes that have groups. `from` receives the episode relation to read and the group join.
+ * One SELECT twice: ungrouped, and once per group membership of the episode (level-1 `x.group_ids`, `group_from`,
+ * `group_to`), counting in the group only what is dated inside the membership; the grouped copy reads only episodes
+ * that have groups. `from` receives the episode relation, the group join, the membership condition and whether it
+ * builds the grouped copy.
  */
-function grouped(E: string, select: (groupId: string) => string, from: (episodes: string, groupJoin: string) => string): string {
-  return `SELECT ${select(`'${NO_GROUP}'::uuid`)} ${from(E, '')}
+function grouped(
+  E: string,
+  select: (groupId: string) => string,
+  from: (episodes: string, groupJoin: string, inGroup: InGroup, isGrouped: boolean) => string,
+): string {
+  const member: InGroup = (date) => ` AND ${date} >= g.g_from AND (g.g_to IS NULL OR ${date} <= g.g_to)`;
+  return `SELECT ${select(`'${NO_GROUP}'::uuid`)} ${from(E, '', () => '', false)}
     UNION ALL
-    SELECT ${select('g.group_id')} ${from(`(SELECT * FROM ${E} ge WHERE cardinality(ge.group_ids) > 0)`, 'CROSS JOIN LATERAL unnest(x.group_ids) AS g(group_id)')}`;
+    SELECT ${select('g.group_id')} ${from(
+      `(SELECT * FROM ${E} ge WHERE cardinality(ge.group_ids) > 0)`,
+      'CROSS JOIN LATERAL unnest(x.group_ids, x.group_from, x.group_to) AS g(group_id, g_from, g_to)',
+      member,
+      true,
+    )}`;
 }
 
 /**
@@ -115,8 +130,8 @@ export function contributionSql(E: string, S: string, ref: string): Record<Figur
         13: flag(`${pair} AND s.recovered`),
         14: flag(`${pair} AND s.reliably_recovered`),
       })}`,
-    (ex, gj) => `FROM ${S} s JOIN ${ex} x ON x.episode_id = s.episode_id ${gj}
-      CROSS JOIN LATERAL ${halfAndRolling('s.anchor_on', ref)} AS p(k) WHERE p.k IS NOT NULL`,
+    (ex, gj, w) => `FROM ${S} s JOIN ${ex} x ON x.episode_id = s.episode_id ${gj}
+      CROSS JOIN LATERAL ${halfAndRolling('s.anchor_on', ref)} AS p(k) WHERE p.k IS NOT NULL${w('s.anchor_on')}`,
   );
 
   // Every score in the periods of its date; by sex and age band only at the start (question 1), else '*'.
@@ -125,9 +140,9 @@ export function contributionSql(E: string, S: string, ref: string): Record<Figur
     (g) =>
       `${key(g, 'occasion', `u.subj || '/' || u.occ`, `coalesce(u.band::text, '')`, 'p.k', `CASE WHEN u.occ = 'start' THEN x.sex ELSE '*' END`, `CASE WHEN u.occ = 'start' THEN x.age_band ELSE '*' END`)},
        ${stats(OCCASION_STATS.length, { 1: '1', 2: 'u.score', 3: 'u.score * u.score', 4: flag('u.is_case IS NOT NULL'), 5: flag('u.is_case') })}`,
-    (ex, gj) => `FROM ${ex} x ${gj}
+    (ex, gj, w) => `FROM ${ex} x ${gj}
       CROSS JOIN LATERAL unnest(x.sc_subject, x.sc_occ, x.sc_on, x.sc_score, x.sc_band, x.sc_case) AS u(subj, occ, on_, score, band, is_case)
-      CROSS JOIN LATERAL ${halfAndRolling('u.on_', ref)} AS p(k) WHERE p.k IS NOT NULL`,
+      CROSS JOIN LATERAL ${halfAndRolling('u.on_', ref)} AS p(k) WHERE p.k IS NOT NULL${w('u.on_')}`,
   );
 
   const episodes = [
@@ -135,27 +150,32 @@ export function contributionSql(E: string, S: string, ref: string): Record<Figur
     grouped(
       E,
       (g) => `${epKey(g)}, ${ep({ 1: '1' })}`,
-      (ex, gj) =>
-        `FROM ${ex} x ${gj} CROSS JOIN LATERAL ${periodsOfRange('x.start_date', `coalesce(x.close_date, ${ref})`, ref)} AS p(k) WHERE x.start_date <= ${ref}`,
+      // In a group: the part of the episode inside the membership.
+      (ex, gj, _w, isGrouped) => {
+        const from = isGrouped ? 'GREATEST(x.start_date, g.g_from)' : 'x.start_date';
+        const to = isGrouped ? `LEAST(coalesce(x.close_date, ${ref}), coalesce(g.g_to, ${ref}))` : `coalesce(x.close_date, ${ref})`;
+        return `FROM ${ex} x ${gj} CROSS JOIN LATERAL ${periodsOfRange(from, to, ref)} AS p(k) WHERE ${from} <= ${ref}${isGrouped ? ` AND ${from} <= ${to}` : ''}`;
+      },
     ),
     grouped(
       E,
       (g) => `${epKey(g)}, ${ep({ 2: '1' })}`,
-      (ex, gj) => `FROM ${ex} x ${gj} CROSS JOIN LATERAL ${halfAndRolling('x.start_date', ref)} AS p(k) WHERE p.k IS NOT NULL`,
+      (ex, gj, w) =>
+        `FROM ${ex} x ${gj} CROSS JOIN LATERAL ${halfAndRolling('x.start_date', ref)} AS p(k) WHERE p.k IS NOT NULL${w('x.start_date')}`,
     ),
     grouped(
       E,
       (g) =>
         `${epKey(g)}, ${ep({ 3: '1', 4: '(x.close_date - x.start_date)', 5: '(x.close_date - x.start_date) * (x.close_date - x.start_date)' })}`,
-      (ex, gj) =>
-        `FROM ${ex} x ${gj} CROSS JOIN LATERAL ${halfAndRolling('x.close_date', ref)} AS p(k) WHERE x.close_date IS NOT NULL AND p.k IS NOT NULL`,
+      (ex, gj, w) =>
+        `FROM ${ex} x ${gj} CROSS JOIN LATERAL ${halfAndRolling('x.close_date', ref)} AS p(k) WHERE x.close_date IS NOT NULL AND p.k IS NOT NULL${w('x.close_date')}`,
     ),
     // Completeness: scheduled occasions due by the reference date, on time, done.
     grouped(
       E,
       (g) => `${epKey(g)}, ${ep({ 6: '1', 7: flag('o.on_time'), 8: flag('o.done') })}`,
-      (ex, gj) => `FROM ${ex} x ${gj} CROSS JOIN LATERAL unnest(x.oc_due, x.oc_on_time, x.oc_done) AS o(due, on_time, done)
-        CROSS JOIN LATERAL ${halfAndRolling('o.due', ref)} AS p(k) WHERE o.due <= ${ref} AND p.k IS NOT NULL`,
+      (ex, gj, w) => `FROM ${ex} x ${gj} CROSS JOIN LATERAL unnest(x.oc_due, x.oc_on_time, x.oc_done) AS o(due, on_time, done)
+        CROSS JOIN LATERAL ${halfAndRolling('o.due', ref)} AS p(k) WHERE o.due <= ${ref} AND p.k IS NOT NULL${w('o.due')}`,
     ),
     grouped(
       E,
@@ -170,8 +190,8 @@ export function contributionSql(E: string, S: string, ref: string): Record<Figur
           15: 'coalesce(x.gas_t, 0)',
           16: 'coalesce(x.gas_t * x.gas_t, 0)',
         })}`,
-      (ex, gj) =>
-        `FROM ${ex} x ${gj} CROSS JOIN LATERAL ${halfAndRolling('x.goals_assessed_on', ref)} AS p(k) WHERE x.goals_assessed_on IS NOT NULL AND p.k IS NOT NULL`,
+      (ex, gj, w) =>
+        `FROM ${ex} x ${gj} CROSS JOIN LATERAL ${halfAndRolling('x.goals_assessed_on', ref)} AS p(k) WHERE x.goals_assessed_on IS NOT NULL AND p.k IS NOT NULL${w('x.goals_assessed_on')}`,
     ),
   ].join('\n    UNION ALL\n    ');
 
@@ -179,8 +199,8 @@ export function contributionSql(E: string, S: string, ref: string): Record<Figur
   const answers = grouped(
     E,
     (g) => `${key(g, 'answers', 'a.subj', 'a.answer', 'p.k')}, ${stats(1, { 1: '1' })}`,
-    (ex, gj) => `FROM ${ex} x ${gj} CROSS JOIN LATERAL unnest(x.an_subject, x.an_answer, x.an_on) AS a(subj, answer, on_)
-      CROSS JOIN LATERAL ${halfAndRolling('a.on_', ref)} AS p(k) WHERE p.k IS NOT NULL`,
+    (ex, gj, w) => `FROM ${ex} x ${gj} CROSS JOIN LATERAL unnest(x.an_subject, x.an_answer, x.an_on) AS a(subj, answer, on_)
+      CROSS JOIN LATERAL ${halfAndRolling('a.on_', ref)} AS p(k) WHERE p.k IS NOT NULL${w('a.on_')}`,
   );
   return { outcome, occasion, episodes, answers };
 }

@@ -70,6 +70,8 @@ export const CLIENT_EPISODE_COLUMNS = [
     'has_baseline',
     'has_pair',
     'group_ids',
+    'group_from',
+    'group_to',
     'sc_subject',
     'sc_occ',
     'sc_on',
@@ -150,17 +152,19 @@ export async function recomputeClientLevel(m: EntityManager, sel: EpisodeSelecti
     INSERT INTO ${t.clientScale} (episode_id, instrument_id, scale_id, municipality_id, client_id, org_unit_id, method_id, sex, age_band,
       rules_version_id, direction, baseline, baseline_on, baseline_band, latest, latest_on, latest_kind, change, rci, category,
       case_at_baseline, case_at_latest, recovered, reliably_recovered, anchor_on, computed_at)
-    WITH keys AS (
-      SELECT episode_id, instrument_id, scale_id FROM agg_base UNION SELECT episode_id, instrument_id, scale_id FROM agg_lat
+    WITH bl AS (
+      -- Every episode-scale with a baseline, a latest or both: one full join instead of a key union and two lookups.
+      SELECT coalesce(b.episode_id, l.episode_id) AS episode_id, coalesce(b.instrument_id, l.instrument_id) AS instrument_id,
+             coalesce(b.scale_id, l.scale_id) AS scale_id, b.score AS baseline, b.answered_on AS baseline_on,
+             l.score AS latest, l.answered_on AS latest_on, l.kind AS latest_kind
+        FROM agg_base b FULL JOIN agg_lat l ON l.episode_id = b.episode_id AND l.instrument_id = b.instrument_id AND l.scale_id = b.scale_id
     ), j AS (
       SELECT k.episode_id, k.instrument_id, k.scale_id, e.municipality_id, e.client_id, e.org_unit_id, e.method_id, e.sex, e.age_band,
              ru.version_id, ru.direction, ru.crit_kind, ru.points, ru.sdiff, ru.z, ru.cut_value, ru.cut_female, ru.cut_male, ru.cut_inclusive,
-             ru.band_lo, ru.band_last_hi,
-             b.score AS baseline, b.answered_on AS baseline_on, l.score AS latest, l.answered_on AS latest_on, l.kind AS latest_kind,
-             (l.score::float8 - b.score::float8) AS d
-        FROM keys k JOIN agg_epi e ON e.ep_id = k.episode_id
-        JOIN agg_rule ru USING (instrument_id, scale_id)
-        LEFT JOIN agg_base b USING (episode_id, instrument_id, scale_id) LEFT JOIN agg_lat l USING (episode_id, instrument_id, scale_id)
+             ru.band_lo, ru.band_last_hi, k.baseline, k.baseline_on, k.latest, k.latest_on, k.latest_kind,
+             (k.latest::float8 - k.baseline::float8) AS d
+        FROM bl k JOIN agg_epi e ON e.ep_id = k.episode_id
+        JOIN agg_rule ru ON ru.instrument_id = k.instrument_id AND ru.scale_id = k.scale_id
     ), c AS (
       SELECT j.*,
              CASE WHEN j.crit_kind = 'rci' THEN j.d / j.sdiff END AS rci,
@@ -187,7 +191,7 @@ export async function recomputeClientLevel(m: EntityManager, sel: EpisodeSelecti
   await m.query(`
     INSERT INTO ${t.clientEpisode} (episode_id, municipality_id, client_id, org_unit_id, method_id, sex, age_band, start_date, close_date,
       n_goals, n_goals_measurable, n_goals_assessed, n_goals_attained, gas_t, goals_assessed_on, has_baseline, has_pair, computed_at,
-      group_ids, sc_subject, sc_occ, sc_on, sc_score, sc_band, sc_case, oc_due, oc_on_time, oc_done, an_subject, an_answer, an_on)
+      group_ids, group_from, group_to, sc_subject, sc_occ, sc_on, sc_score, sc_band, sc_case, oc_due, oc_on_time, oc_done, an_subject, an_answer, an_on)
     -- Arrays in a fixed order (presorted input: one sort per kind instead of one per array), so a client's
     -- recompute and a rebuild produce identical rows.
     WITH sc AS (
@@ -214,7 +218,9 @@ export async function recomputeClientLevel(m: EntityManager, sel: EpisodeSelecti
                ORDER BY r.episode_id, r.answered_on, r.id, x.item_id) s
        GROUP BY episode_id
     ), gm AS (
-      SELECT gm.episode_id, array_agg(gm.group_id ORDER BY gm.group_id) AS ids FROM agg_ep a JOIN group_membership gm ON gm.episode_id = a.id GROUP BY gm.episode_id
+      SELECT gm.episode_id, array_agg(gm.group_id ORDER BY gm.group_id) AS ids, array_agg(gm.joined_on ORDER BY gm.group_id) AS from_,
+             array_agg(gm.left_on ORDER BY gm.group_id) AS to_
+        FROM agg_ep a JOIN group_membership gm ON gm.episode_id = a.id GROUP BY gm.episode_id
     ), la AS (
       SELECT DISTINCT ON (ga.goal_id) ga.goal_id, ga.gas_level, ga.achieved, ga.recorded_at
         FROM agg_ep a JOIN goal g ON g.episode_id = a.id JOIN goal_attainment ga ON ga.goal_id = g.id JOIN occasion o ON o.id = ga.occasion_id
@@ -241,7 +247,7 @@ export async function recomputeClientLevel(m: EntityManager, sel: EpisodeSelecti
            gs.gas_t::numeric, gs.assessed_on,
            EXISTS (SELECT 1 FROM ${t.clientScale} s WHERE s.episode_id = e.id AND s.baseline IS NOT NULL),
            EXISTS (SELECT 1 FROM ${t.clientScale} s WHERE s.episode_id = e.id AND s.baseline IS NOT NULL AND s.latest IS NOT NULL),
-           now(), coalesce(gm.ids, '{}'), coalesce(sc.subj, '{}'), coalesce(sc.occ, '{}'), coalesce(sc.on_, '{}'), coalesce(sc.score, '{}'),
+           now(), coalesce(gm.ids, '{}'), coalesce(gm.from_, '{}'), coalesce(gm.to_, '{}'), coalesce(sc.subj, '{}'), coalesce(sc.occ, '{}'), coalesce(sc.on_, '{}'), coalesce(sc.score, '{}'),
            coalesce(sc.band, '{}'), coalesce(sc.is_case, '{}'), coalesce(oc.due, '{}'), coalesce(oc.on_time, '{}'), coalesce(oc.done, '{}'),
            coalesce(an.subj, '{}'), coalesce(an.answer, '{}'), coalesce(an.on_, '{}')
       FROM agg_ep a JOIN episode e ON e.id = a.id JOIN client c ON c.id = e.client_id LEFT JOIN gs ON gs.episode_id = e.id

@@ -343,7 +343,8 @@ export class AggregationEngine {
     };
     await loadRules(m, municipalityId);
     await recomputeClientLevel(m, { kind: 'municipality', municipalityId }, fresh);
-    await m.query(`ANALYZE agg_fresh_scale; ANALYZE agg_fresh_episode`);
+    // Statistics on the join keys only: sampling the array columns costs seconds and no plan uses them.
+    await m.query(`ANALYZE agg_fresh_scale (episode_id, municipality_id); ANALYZE agg_fresh_episode (episode_id, municipality_id, org_unit_id, method_id)`);
     await buildCells(m, 'agg_fresh_cell', 'agg_fresh_episode', 'agg_fresh_scale', municipalityId, reference);
     await m.query(`ANALYZE agg_fresh_cell`);
     const keys = await allGroupScopes(m, municipalityId);

@@ -62,6 +62,12 @@ export class AggregateClientEpisodeEntity {
   @Column({ name: 'group_ids', type: 'uuid', array: true, default: () => "'{}'" })
   groupIds: string[];
 
+  @Column({ name: 'group_from', type: 'date', array: true, default: () => "'{}'" })
+  groupFrom: string[];
+
+  @Column({ name: 'group_to', type: 'date', array: true, default: () => "'{}'" })
+  groupTo: (string | null)[];
+
   @Column({ name: 'sc_subject', type: 'text', array: true, default: () => "'{}'" })
   scSubject: string[];
 
