@@ -59,14 +59,20 @@ describe(`aggregation through the outbox relay and BullMQ on ${backend}`, () => 
     for (let i = 0; i < 24; i++) {
       const unit = units[i % 3]!;
       const clientId = await c.client({ unitId: unit.id, sex: i % 4 === 0 ? 'male' : 'female', birthYear: 1950 + i * 2 });
-      const e = await c.episode({ clientId, unitId: unit.id, methodId: i % 2 ? second : c.methodId, start: `2025-0${1 + (i % 6)}-0${1 + (i % 9)}` });
+      const e = await c.episode({
+        clientId,
+        unitId: unit.id,
+        methodId: i % 2 ? second : c.methodId,
+        start: `2025-0${1 + (i % 6)}-0${1 + (i % 9)}`,
+      });
       episodes.push(e);
       await c.measure(e, 'start', 0, `2025-0${1 + (i % 6)}-0${1 + (i % 9)}`, 5 + (i % 18));
       await c.measure(e, 'start', 0, `2025-0${1 + (i % 6)}-0${1 + (i % 9)}`, 5 + ((i * 7) % 20), 'custom');
     }
     for (let i = 0; i < 24; i++) {
       await c.measure(episodes[i]!, 'follow_up', 1, `2025-${String(7 + (i % 5)).padStart(2, '0')}-1${i % 9}`, (i * 5) % 27);
-      if (i % 3 === 0) await c.measure(episodes[i]!, 'follow_up', 1, `2025-${String(7 + (i % 5)).padStart(2, '0')}-1${i % 9}`, (i * 3) % 27); // correction
+      if (i % 3 === 0)
+        await c.measure(episodes[i]!, 'follow_up', 1, `2025-${String(7 + (i % 5)).padStart(2, '0')}-1${i % 9}`, (i * 3) % 27); // correction
       if (i % 4 === 0) await c.goal(episodes[i]!, '2025-09-01', (i % 5) - 2);
     }
     // Move one episode to another unit; change one client's sex.
@@ -76,8 +82,13 @@ describe(`aggregation through the outbox relay and BullMQ on ${backend}`, () => 
         c.world.municipalityId,
         JSON.stringify({ episodeId: episodes[0], clientId: e[0].client_id }),
       ]);
-      const [cl] = await m.query(`UPDATE client SET sex = 'other' WHERE id = (SELECT client_id FROM episode WHERE id = $1) RETURNING id`, [episodes[1]]);
-      await m.query(`INSERT INTO outbox (municipality_id, topic, payload) VALUES ($1, 'client.changed', $2)`, [c.world.municipalityId, JSON.stringify({ clientId: cl[0].id })]);
+      const [cl] = await m.query(`UPDATE client SET sex = 'other' WHERE id = (SELECT client_id FROM episode WHERE id = $1) RETURNING id`, [
+        episodes[1],
+      ]);
+      await m.query(`INSERT INTO outbox (municipality_id, topic, payload) VALUES ($1, 'client.changed', $2)`, [
+        c.world.municipalityId,
+        JSON.stringify({ clientId: cl[0].id }),
+      ]);
     });
     await settle();
     const result = await engine.check(c.world.municipalityId);
@@ -94,18 +105,23 @@ describe(`aggregation through the outbox relay and BullMQ on ${backend}`, () => 
       [municipalityId, c.world.unitA.id],
     );
     expect(members.length).toBe(3);
-    const [group] = await ds.query(`INSERT INTO client_group (municipality_id, org_unit_id, name) VALUES ($1, $2, 'Samtalsgrupp') RETURNING id`, [
-      municipalityId,
-      c.world.unitA.id,
-    ]);
+    const [group] = await ds.query(
+      `INSERT INTO client_group (municipality_id, org_unit_id, name) VALUES ($1, $2, 'Samtalsgrupp') RETURNING id`,
+      [municipalityId, c.world.unitA.id],
+    );
     await ds.transaction(async (m) => {
-      for (const e of members) await m.query(`INSERT INTO group_membership (group_id, episode_id, joined_on) VALUES ($1, $2, '2025-01-01')`, [group.id, e.id]);
-      await m.query(`INSERT INTO outbox (municipality_id, topic, payload) VALUES ($1, 'group.changed', $2)`, [municipalityId, JSON.stringify({ groupId: group.id })]);
+      for (const e of members)
+        await m.query(`INSERT INTO group_membership (group_id, episode_id, joined_on) VALUES ($1, $2, '2025-01-01')`, [group.id, e.id]);
+      await m.query(`INSERT INTO outbox (municipality_id, topic, payload) VALUES ($1, 'group.changed', $2)`, [
+        municipalityId,
+        JSON.stringify({ groupId: group.id }),
+      ]);
     });
     await settle();
-    const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM aggregate_figure WHERE scope_key = $1 AND figure = 'episodes' AND breakdown_key = 'all' AND subject = '*'`, [
-      `group:${group.id}`,
-    ]);
+    const [{ n }] = await ds.query(
+      `SELECT count(*)::int AS n FROM aggregate_figure WHERE scope_key = $1 AND figure = 'episodes' AND breakdown_key = 'all' AND subject = '*'`,
+      [`group:${group.id}`],
+    );
     expect(n).toBeGreaterThan(0);
     const first = await engine.check(municipalityId);
     expect(first.differences.slice(0, 8)).toEqual([]);
@@ -114,7 +130,10 @@ describe(`aggregation through the outbox relay and BullMQ on ${backend}`, () => 
     // One member leaves the group; then retention deletes another member's whole record.
     await ds.transaction(async (m) => {
       await m.query(`DELETE FROM group_membership WHERE group_id = $1 AND episode_id = $2`, [group.id, members[0]!.id]);
-      await m.query(`INSERT INTO outbox (municipality_id, topic, payload) VALUES ($1, 'group.changed', $2)`, [municipalityId, JSON.stringify({ groupId: group.id })]);
+      await m.query(`INSERT INTO outbox (municipality_id, topic, payload) VALUES ($1, 'group.changed', $2)`, [
+        municipalityId,
+        JSON.stringify({ groupId: group.id }),
+      ]);
     });
     await settle();
     expect((await engine.check(municipalityId)).total).toBe(0);
@@ -128,11 +147,14 @@ describe(`aggregation through the outbox relay and BullMQ on ${backend}`, () => 
     expect(await active()).toBe(2);
     // A membership that ended before the episode started: the episode no longer counts in the group at all.
     await ds.transaction(async (m) => {
-      await m.query(`UPDATE group_membership SET joined_on = '2024-12-01', left_on = '2024-12-31' WHERE group_id = $1 AND episode_id = $2`, [
-        group.id,
-        members[2]!.id,
+      await m.query(
+        `UPDATE group_membership SET joined_on = '2024-12-01', left_on = '2024-12-31' WHERE group_id = $1 AND episode_id = $2`,
+        [group.id, members[2]!.id],
+      );
+      await m.query(`INSERT INTO outbox (municipality_id, topic, payload) VALUES ($1, 'group.changed', $2)`, [
+        municipalityId,
+        JSON.stringify({ groupId: group.id }),
       ]);
-      await m.query(`INSERT INTO outbox (municipality_id, topic, payload) VALUES ($1, 'group.changed', $2)`, [municipalityId, JSON.stringify({ groupId: group.id })]);
     });
     await settle();
     expect(await active()).toBe(1);
@@ -156,7 +178,9 @@ describe(`aggregation through the outbox relay and BullMQ on ${backend}`, () => 
          JOIN aggregate_scope_state s ON s.scope_key = f.scope_key WHERE f.municipality_id = $1`,
       [c.world.municipalityId],
     );
-    const [{ newest }] = await ds.query(`SELECT max(created_at) AS newest FROM outbox WHERE municipality_id = $1`, [c.world.municipalityId]);
+    const [{ newest }] = await ds.query(`SELECT max(created_at) AS newest FROM outbox WHERE municipality_id = $1`, [
+      c.world.municipalityId,
+    ]);
     expect(rows.length).toBeGreaterThan(0);
     for (const r of rows) {
       expect(r.computed_at).toBeInstanceOf(Date);
@@ -175,7 +199,9 @@ describe(`aggregation through the outbox relay and BullMQ on ${backend}`, () => 
       `SELECT scope_key, computed_seq FROM aggregate_scope_state WHERE municipality_id = $1`,
       [c.world.municipalityId],
     );
-    await engine.enqueue(scopes.map((s) => ({ scopeKey: s.scope_key, municipalityId: c.world.municipalityId, computedSeq: String(s.computed_seq) })));
+    await engine.enqueue(
+      scopes.map((s) => ({ scopeKey: s.scope_key, municipalityId: c.world.municipalityId, computedSeq: String(s.computed_seq) })),
+    );
     for (const s of scopes.slice(0, 5)) await engine.recompute(c.world.municipalityId, s.scope_key);
     await settle();
     expect(await figures()).toBe(before);
@@ -191,12 +217,19 @@ describe(`aggregation through the outbox relay and BullMQ on ${backend}`, () => 
       const tier = tierKey('smallbatch', municipalityId);
       for (let i = 0; i < 20; i++) {
         const key = i % 2 ? `unit:${c.world.unitA.id}` : `unit:${c.world.unitB.id}`;
-        const reqs = await ds.transaction((m) => requestScopes(m, [{ scopeKey: key, municipalityId, sourceAt: new Date() }, { scopeKey: tier, municipalityId, sourceAt: null }]));
+        const reqs = await ds.transaction((m) =>
+          requestScopes(m, [
+            { scopeKey: key, municipalityId, sourceAt: new Date() },
+            { scopeKey: tier, municipalityId, sourceAt: null },
+          ]),
+        );
         await engine.enqueue(reqs.filter((r) => r.scopeKey === tier));
       }
       const [{ computed_seq }] = await ds.query(`SELECT computed_seq FROM aggregate_scope_state WHERE scope_key = $1`, [tier]);
       const waiting = await queue.getJobs(['waiting', 'prioritized', 'delayed']);
-      expect(waiting.filter((j) => j.name === JobName.AggregateRecomputeScope && j.data.scopeKey === tier).map((j) => j.id)).toEqual([recomputeJobId(tier, computed_seq)]);
+      expect(waiting.filter((j) => j.name === JobName.AggregateRecomputeScope && j.data.scopeKey === tier).map((j) => j.id)).toEqual([
+        recomputeJobId(tier, computed_seq),
+      ]);
     } finally {
       await queue.resume();
     }
@@ -206,7 +239,11 @@ describe(`aggregation through the outbox relay and BullMQ on ${backend}`, () => 
   it('a request that arrives while the scope is being recomputed is not lost', async () => {
     const key = `unit:${c.world.unitB.id}`;
     const municipalityId = c.world.municipalityId;
-    const tiers = ['smallbatch', 'largebatch'].map((t) => ({ scopeKey: tierKey(t as 'smallbatch' | 'largebatch', municipalityId), municipalityId, sourceAt: null }));
+    const tiers = ['smallbatch', 'largebatch'].map((t) => ({
+      scopeKey: tierKey(t as 'smallbatch' | 'largebatch', municipalityId),
+      municipalityId,
+      sourceAt: null,
+    }));
     // Hold the scope's state row while the job starts: the job snapshots requested_seq, then we request again
     // before it finishes; the job must leave the scope pending and re-enqueue its tier.
     const enqueued: string[] = [];
@@ -223,7 +260,8 @@ describe(`aggregation through the outbox relay and BullMQ on ${backend}`, () => 
     await runner.release();
     expect(await job).toBe('computed');
     const [st] = await ds.query(`SELECT requested_seq, computed_seq FROM aggregate_scope_state WHERE scope_key = $1`, [key]);
-    if (BigInt(st.requested_seq) > BigInt(st.computed_seq)) expect(enqueued.filter((k) => k.endsWith(`batch:${municipalityId}`)).length).toBeGreaterThan(0);
+    if (BigInt(st.requested_seq) > BigInt(st.computed_seq))
+      expect(enqueued.filter((k) => k.endsWith(`batch:${municipalityId}`)).length).toBeGreaterThan(0);
     await settle();
     expect((await engine.check(municipalityId)).total).toBe(0);
   }, 60_000);
@@ -238,5 +276,29 @@ describe(`aggregation through the outbox relay and BullMQ on ${backend}`, () => 
     expect(result.differences.map((d) => d.side).sort()).toEqual(['fresh_only', 'stored_only']);
     await engine.rebuild(c.world.municipalityId);
     expect((await engine.check(c.world.municipalityId)).total).toBe(0);
+  }, 60_000);
+
+  it('after an upgrade without cells, client batches wait for the rebuild instead of applying differences to nothing', async () => {
+    const municipalityId = c.world.municipalityId;
+    await ds.query(`DELETE FROM aggregate_reference WHERE municipality_id = $1`, [municipalityId]);
+    expect(await engine.municipalitiesWithoutCells()).toContain(municipalityId);
+    const [{ client_id }] = await ds.query(`SELECT client_id FROM aggregate_client_episode WHERE municipality_id = $1 LIMIT 1`, [
+      municipalityId,
+    ]);
+    await ds.transaction((m) =>
+      requestScopes(m, [
+        { scopeKey: `client:${client_id}`, municipalityId, sourceAt: new Date() },
+        { scopeKey: tierKey('clientbatch', municipalityId), municipalityId, sourceAt: null },
+      ]),
+    );
+    expect(await engine.runTier(municipalityId, 'clientbatch')).toBe('busy');
+    const [st] = await ds.query(`SELECT requested_seq > computed_seq AS pending FROM aggregate_scope_state WHERE scope_key = $1`, [
+      `client:${client_id}`,
+    ]);
+    expect(st.pending).toBe(true);
+    await engine.rebuild(municipalityId);
+    expect(await engine.municipalitiesWithoutCells()).not.toContain(municipalityId);
+    await settle();
+    expect((await engine.check(municipalityId)).total).toBe(0);
   }, 60_000);
 });

@@ -142,6 +142,8 @@ export class AggregationEngine {
       );
       if (!lock.got) return 'busy';
       await m.query(NO_JIT);
+      // Cells not built yet (an upgrade): the members stay pending until the rebuild enqueued at worker start is done.
+      if (tier === 'clientbatch' && (await this.reference(m, municipalityId)) === null) return 'busy';
       const st = await readScopeState(m, tk);
       const members = await this.pendingMembers(m, municipalityId, tier);
       if (members.length === 0 && (!st || BigInt(st.requestedSeq) <= BigInt(st.computedSeq))) return 'noop';
@@ -193,7 +195,7 @@ export class AggregationEngine {
   private async clientBatch(m: EntityManager, municipalityId: string, members: readonly Member[]): Promise<ScopeRequest[]> {
     const clientIds = members.map((x) => parseScopeKey(x.scopeKey).id);
     await loadRules(m, municipalityId);
-    const reference = await this.reference(m, municipalityId);
+    const reference = (await this.reference(m, municipalityId))!;
     await m.query(`DROP TABLE IF EXISTS agg_old_e, agg_old_s, agg_new_e, agg_new_s`);
     await m.query(`CREATE TEMP TABLE agg_old_e ON COMMIT DROP AS SELECT * FROM aggregate_client_episode WHERE client_id = ANY($1)`, [
       clientIds,
@@ -255,6 +257,7 @@ export class AggregationEngine {
     );
     await m.query(NO_JIT);
     const reference = await this.reference(m, municipalityId);
+    if (reference === null) return; // no cells yet: the pending rebuild computes everything from what remains
     await m.query(`DROP TABLE IF EXISTS agg_old_e, agg_old_s, agg_new_e, agg_new_s`);
     await m.query(
       `CREATE TEMP TABLE agg_old_e ON COMMIT DROP AS SELECT * FROM aggregate_client_episode WHERE municipality_id = $1 AND client_id = ANY($2)`,
@@ -312,15 +315,22 @@ export class AggregationEngine {
   }
 
   /** The reference date the stored cells use; a municipality without cells yet starts at today. */
-  private async reference(m: EntityManager, municipalityId: string): Promise<string> {
+  private async reference(m: EntityManager, municipalityId: string): Promise<string | null> {
+    const [r] = await m.query(`SELECT to_char(reference_date, 'YYYY-MM-DD') AS d FROM aggregate_reference WHERE municipality_id = $1`, [
+      municipalityId,
+    ]);
+    if (r) return r.d;
+    // No cells yet. With no level-1 rows either (a new municipality) empty cells are exact: start at today. Otherwise
+    // (level-1 rows from before cells existed) only the rebuild the worker enqueues at start can make them exact.
+    const [{ any }] = await m.query(`SELECT EXISTS (SELECT 1 FROM aggregate_client_episode WHERE municipality_id = $1) AS any`, [
+      municipalityId,
+    ]);
+    if (any) return null;
     await m.query(
       `INSERT INTO aggregate_reference (municipality_id, reference_date) VALUES ($1, $2) ON CONFLICT (municipality_id) DO NOTHING`,
       [municipalityId, this.today()],
     );
-    const [r] = await m.query(`SELECT to_char(reference_date, 'YYYY-MM-DD') AS d FROM aggregate_reference WHERE municipality_id = $1`, [
-      municipalityId,
-    ]);
-    return r.d;
+    return this.today();
   }
 
   /**
@@ -344,7 +354,9 @@ export class AggregationEngine {
     await loadRules(m, municipalityId);
     await recomputeClientLevel(m, { kind: 'municipality', municipalityId }, fresh);
     // Statistics on the join keys only: sampling the array columns costs seconds and no plan uses them.
-    await m.query(`ANALYZE agg_fresh_scale (episode_id, municipality_id); ANALYZE agg_fresh_episode (episode_id, municipality_id, org_unit_id, method_id)`);
+    await m.query(
+      `ANALYZE agg_fresh_scale (episode_id, municipality_id); ANALYZE agg_fresh_episode (episode_id, municipality_id, org_unit_id, method_id)`,
+    );
     await buildCells(m, 'agg_fresh_cell', 'agg_fresh_episode', 'agg_fresh_scale', municipalityId, reference);
     await m.query(`ANALYZE agg_fresh_cell`);
     const keys = await allGroupScopes(m, municipalityId);
