@@ -109,6 +109,7 @@ export function contributionSql(E: string, S: string, ref: string): Record<Figur
   const pair = `(s.baseline IS NOT NULL AND s.latest IS NOT NULL)`;
   const whenPair = (v: string) => `CASE WHEN ${pair} THEN ${v} ELSE 0 END`;
   const ep = (named: Record<number, string>) => stats(EPISODE_STATS.length, named);
+  const epKey = (g: string) => key(g, 'episodes', `''`, `''`, 'p.k');
 
   const outcome = grouped(
     E,
@@ -144,46 +145,55 @@ export function contributionSql(E: string, S: string, ref: string): Record<Figur
       CROSS JOIN LATERAL ${halfAndRolling('u.on_', ref)} AS p(k) WHERE p.k IS NOT NULL${w('u.on_')}`,
   );
 
-  // Episodes: one read of each row, its five kinds of contribution side by side in a lateral list.
-  const episodes = grouped(
-    E,
-    (g) =>
-      `${key(g, 'episodes', `''`, `''`, 'v.k')}, ${CELL_COLUMNS.slice(0, EPISODE_STATS.length)
-        .map((c) => `v.${c}`)
-        .join(', ')}`,
-    (ex, gj, w, isGrouped) => {
-      // Active in a period: every half-year and year it overlaps, and R12 (years counted directly, see group-level.ts);
-      // in a group, the part of the episode inside the membership.
-      const from = isGrouped ? 'GREATEST(x.start_date, g.g_from)' : 'x.start_date';
-      const to = isGrouped ? `LEAST(coalesce(x.close_date, ${ref}), coalesce(g.g_to, ${ref}))` : `coalesce(x.close_date, ${ref})`;
-      const sel = (named: Record<number, string>) => ep(named);
-      return `FROM ${ex} x ${gj} CROSS JOIN LATERAL (
-          SELECT p.k, ${sel({ 1: '1' })} FROM ${periodsOfRange(from, to, ref)} AS p(k)
-           WHERE ${from} <= ${ref}${isGrouped ? ` AND ${from} <= ${to}` : ''}
-          UNION ALL
-          SELECT p.k, ${sel({ 2: '1' })} FROM ${halfAndRolling('x.start_date', ref)} AS p(k) WHERE p.k IS NOT NULL${w('x.start_date')}
-          UNION ALL
-          SELECT p.k, ${sel({ 3: '1', 4: '(x.close_date - x.start_date)', 5: '(x.close_date - x.start_date) * (x.close_date - x.start_date)' })}
-            FROM ${halfAndRolling('x.close_date', ref)} AS p(k) WHERE x.close_date IS NOT NULL AND p.k IS NOT NULL${w('x.close_date')}
-          UNION ALL
-          -- Completeness: scheduled occasions due by the reference date, on time, done.
-          SELECT p.k, ${sel({ 6: '1', 7: flag('o.on_time'), 8: flag('o.done') })}
-            FROM unnest(x.oc_due, x.oc_on_time, x.oc_done) AS o(due, on_time, done) CROSS JOIN LATERAL ${halfAndRolling('o.due', ref)} AS p(k)
-           WHERE o.due <= ${ref} AND p.k IS NOT NULL${w('o.due')}
-          UNION ALL
-          SELECT p.k, ${sel({
-            9: '1',
-            10: 'x.n_goals',
-            11: 'x.n_goals_measurable',
-            12: 'x.n_goals_assessed',
-            13: 'x.n_goals_attained',
-            14: flag('x.gas_t IS NOT NULL'),
-            15: 'coalesce(x.gas_t, 0)',
-            16: 'coalesce(x.gas_t * x.gas_t, 0)',
-          })} FROM ${halfAndRolling('x.goals_assessed_on', ref)} AS p(k) WHERE x.goals_assessed_on IS NOT NULL AND p.k IS NOT NULL${w('x.goals_assessed_on')}
-        ) AS v`;
-    },
-  );
+  const episodes = [
+    // Active in a period: every half-year and year it overlaps, and R12 (years counted directly, see group-level.ts).
+    grouped(
+      E,
+      (g) => `${epKey(g)}, ${ep({ 1: '1' })}`,
+      // In a group: the part of the episode inside the membership.
+      (ex, gj, _w, isGrouped) => {
+        const from = isGrouped ? 'GREATEST(x.start_date, g.g_from)' : 'x.start_date';
+        const to = isGrouped ? `LEAST(coalesce(x.close_date, ${ref}), coalesce(g.g_to, ${ref}))` : `coalesce(x.close_date, ${ref})`;
+        return `FROM ${ex} x ${gj} CROSS JOIN LATERAL ${periodsOfRange(from, to, ref)} AS p(k) WHERE ${from} <= ${ref}${isGrouped ? ` AND ${from} <= ${to}` : ''}`;
+      },
+    ),
+    grouped(
+      E,
+      (g) => `${epKey(g)}, ${ep({ 2: '1' })}`,
+      (ex, gj, w) =>
+        `FROM ${ex} x ${gj} CROSS JOIN LATERAL ${halfAndRolling('x.start_date', ref)} AS p(k) WHERE p.k IS NOT NULL${w('x.start_date')}`,
+    ),
+    grouped(
+      E,
+      (g) =>
+        `${epKey(g)}, ${ep({ 3: '1', 4: '(x.close_date - x.start_date)', 5: '(x.close_date - x.start_date) * (x.close_date - x.start_date)' })}`,
+      (ex, gj, w) =>
+        `FROM ${ex} x ${gj} CROSS JOIN LATERAL ${halfAndRolling('x.close_date', ref)} AS p(k) WHERE x.close_date IS NOT NULL AND p.k IS NOT NULL${w('x.close_date')}`,
+    ),
+    // Completeness: scheduled occasions due by the reference date, on time, done.
+    grouped(
+      E,
+      (g) => `${epKey(g)}, ${ep({ 6: '1', 7: flag('o.on_time'), 8: flag('o.done') })}`,
+      (ex, gj, w) => `FROM ${ex} x ${gj} CROSS JOIN LATERAL unnest(x.oc_due, x.oc_on_time, x.oc_done) AS o(due, on_time, done)
+        CROSS JOIN LATERAL ${halfAndRolling('o.due', ref)} AS p(k) WHERE o.due <= ${ref} AND p.k IS NOT NULL${w('o.due')}`,
+    ),
+    grouped(
+      E,
+      (g) =>
+        `${epKey(g)}, ${ep({
+          9: '1',
+          10: 'x.n_goals',
+          11: 'x.n_goals_measurable',
+          12: 'x.n_goals_assessed',
+          13: 'x.n_goals_attained',
+          14: flag('x.gas_t IS NOT NULL'),
+          15: 'coalesce(x.gas_t, 0)',
+          16: 'coalesce(x.gas_t * x.gas_t, 0)',
+        })}`,
+      (ex, gj, w) =>
+        `FROM ${ex} x ${gj} CROSS JOIN LATERAL ${halfAndRolling('x.goals_assessed_on', ref)} AS p(k) WHERE x.goals_assessed_on IS NOT NULL AND p.k IS NOT NULL${w('x.goals_assessed_on')}`,
+    ),
+  ].join('\n    UNION ALL\n    ');
 
   // Client experience (question 6): one row per answer.
   const answers = grouped(
