@@ -21,7 +21,13 @@ export function createDataSource(url: string, opts: { poolSize?: number; applica
     migrationsTransactionMode: 'each',
     synchronize: false,
     logging: false,
-    extra: { max: opts.poolSize ?? 10, application_name: opts.applicationName ?? 'matpunkt' },
+    extra: {
+      max: opts.poolSize ?? 10,
+      application_name: opts.applicationName ?? 'matpunkt',
+      // The aggregate rebuild works in temporary tables of a few hundred MB at large-city scale; with the default
+      // 8 MB of local buffers every scan of them goes through the kernel. Allocated only as temp tables fill.
+      options: '-c temp_buffers=256MB',
+    },
   });
 }
 
