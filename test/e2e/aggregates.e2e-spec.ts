@@ -139,10 +139,12 @@ describe('analysts and politicians get suppressed figures', () => {
     expect(res.body.audience).toBe('analyst');
     expect(res.body.suppression).toEqual({ k: 5, shownAs: '..' });
     const f = outcome(res.body).figures;
-    expect([f.nClients, f.nPairs]).toEqual([6, 5]);
-    // improved 3, no change 1, deteriorated 1 of 5: all three below 5, hidden
-    expect(f.reliablyImproved).toEqual({ numerator: null, denominator: 5, value: null, suppressed: true });
-    expect(f.baseline.mean).toBeCloseTo(15.4, 10);
+    // 6 clients, 5 pairs: the pairs would give the 1 client measured only at baseline (6 − 5), so they are hidden,
+    // and with them every figure resting on them (the report has always hidden them the same way)
+    expect([f.nClients, f.nPairs]).toEqual([6, null]);
+    expect(f.reliablyImproved).toEqual({ numerator: null, denominator: null, value: null, suppressed: true });
+    expect(f.baseline).toEqual({ n: null, mean: null, sd: null, suppressed: true });
+    expect(f.effectSize).toEqual({ computable: false, n: null, reason: 'suppressed' });
     const cw = await (await as(users.analyst)).get(`/api/v1/aggregates/clients/${clients[0]}`);
     expect(cw.status).toBe(403);
   });
@@ -152,9 +154,10 @@ describe('analysts and politicians get suppressed figures', () => {
     const res = await s.get(`/api/v1/aggregates/municipality?period=2025&breakdown=sex`);
     expect(res.status).toBe(200);
     expect(res.body.audience).toBe('politician');
-    // all: 7 clients, 6 pairs shown; improved 4 / no change 1 / deteriorated 1 → all below 5, hidden
+    // all: 7 clients shown; 6 pairs hidden (7 − 6 = 1 measured only at baseline), and improved 4 / no change 1 /
+    // deteriorated 1 with them
     const all = outcome(res.body).figures;
-    expect([all.nClients, all.nPairs]).toEqual([7, 6]);
+    expect([all.nClients, all.nPairs]).toEqual([7, null]);
     expect(all.reliablyImproved.suppressed).toBe(true);
     // sex: female 4, male 2, unknown 1 of 7 → every cell below 5, hidden whole
     for (const cell of ['sex:female', 'sex:male', 'sex:unknown']) expect(outcome(res.body, cell)).toMatchObject({ suppressed: true, figures: null });

@@ -152,11 +152,14 @@ describe('a changed k changes what a politician sees', () => {
     return { suppression: res.body.suppression, hidden: cell.suppressed, nClients: cell.figures?.nClients ?? null, improved: cell.figures?.reliablyImproved ?? null };
   };
 
-  it('k = 5 hides the improved count (4 of 6); k = 3 shows it; k = 8 hides the 7 clients themselves', async () => {
+  it('k = 5 hides the improved count (4 of 6); k = 1 shows it; k = 8 hides the 7 clients themselves', async () => {
     const admin = await as(u.admin);
     expect(await improved()).toMatchObject({ suppression: { k: 5, shownAs: '..' }, hidden: false, nClients: 7, improved: { numerator: null, suppressed: true } });
+    // k = 3 still hides it: the 6 pairs would give the 1 client measured only at baseline (7 − 6), so they are hidden.
     expect((await put(admin, { ...VALID, kPolitician: 3 })).status).toBe(200);
-    expect(await improved()).toMatchObject({ suppression: { k: 3, shownAs: '..' }, nClients: 7, improved: { numerator: 4, denominator: 6, suppressed: false } });
+    expect(await improved()).toMatchObject({ suppression: { k: 3, shownAs: '..' }, nClients: 7, improved: { numerator: null, denominator: null, suppressed: true } });
+    expect((await put(admin, { ...VALID, kPolitician: 1 })).status).toBe(200);
+    expect(await improved()).toMatchObject({ suppression: { k: 1, shownAs: '..' }, nClients: 7, improved: { numerator: 4, denominator: 6, suppressed: false } });
     expect((await put(admin, { ...VALID, kPolitician: 8 })).status).toBe(200);
     expect(await improved()).toEqual({ suppression: { k: 8, shownAs: '..' }, hidden: true, nClients: null, improved: null });
     // The analyst's k is separate: unchanged at 5.

@@ -53,8 +53,8 @@ export type { TestUser };
 
 /**
  * A municipality with aggregated results (the e2e aggregates cohort, dated inside the rolling 12 months):
- * unit A subtree c1–c6 (6 clients, 5 pairs: 3 reliably improved, 1 unchanged, 1 deteriorated), unit B 13 clients
- * (4 improved, 5 unchanged, 4 deteriorated). Municipality: 19 clients, 18 pairs, 7 / 6 / 5 — enough for a politician
+ * unit A subtree c1–c6 (6 clients, 6 pairs: 3 reliably improved, 2 unchanged, 1 deteriorated), unit B 13 clients
+ * (4 improved, 5 unchanged, 4 deteriorated). Municipality: 19 clients, 19 pairs, 7 / 7 / 5 — enough for a politician
  * to see the categories, while a breakdown by sex hides cells. c1–c4 are in a treatment group of unit A. Users sit
  * at the root (the whole municipality).
  */
@@ -77,7 +77,8 @@ export async function seedResults(ds: DataSource) {
     [w.unitA.id, 'male', 1960, [280, 8], [90, 16, 'follow_up']],
     [w.unitA.id, 'male', 2000, [270, 12], [80, 10, 'follow_up']],
     [w.unitA.id, 'female', 1995, [260, 22], [70, 9, 'follow_up']],
-    [w.unitA.id, 'unknown', null, [250, 18], null],
+    // followed up too: a client measured only at baseline would be 19 − 18 = 1, which hides the pairs from politicians
+    [w.unitA.id, 'unknown', null, [250, 18], [110, 18, 'follow_up']],
     [w.unitB.id, 'female', 1970, [240, 10], [60, 3, 'follow_up']],
     // unit B, so the municipality has enough people in each category for figures a politician may see
     ...[[16, 14], [12, 10], [9, 11], [14, 15], [11, 9]].map(([b, l], i) => [w.unitB.id, i % 2 ? 'male' : 'female', 1980 + i, [230 - i * 5, b!], [50 - i, l!, 'follow_up']] as const),

@@ -30,7 +30,7 @@ describe('politician: aggregated results with suppression, and no client data', 
       await expectAccessible(page, checked);
       const body = await page.locator('body').innerText();
       expect(body).toMatch(/betyder att uppgiften inte visas eftersom färre än 5 personer ingår/);
-      // The service: 19 clients, 18 pairs; improved 7 / unchanged 6 / deteriorated 5 are all shown.
+      // The service: 19 clients, 19 pairs; improved 7 / unchanged 7 / deteriorated 5 are all shown.
       const api = await HttpSession.signIn(t.baseUrl, seeded.users.politician.username);
       const res = await api.get('/api/v1/aggregates/municipality');
       const subject = `${seeded.phq9.id}/phq9_total`;
@@ -38,9 +38,10 @@ describe('politician: aggregated results with suppression, and no client data', 
       expect(f.reliablyImproved.suppressed).toBe(false);
       const table = page.locator(`table[data-outcome="${subject}"][data-scope="Hela kommunen"]`);
       expect(await table.locator('td[data-figure="nClients"]').first().innerText()).toBe(String(f.nClients));
-      // Completeness 18 of 19 is shown: both counts stand beside it, so hiding the share would protect nothing.
-      expect(f.completeness).toMatchObject({ numerator: 18, denominator: 19, suppressed: false });
-      expect(await table.locator('td[data-figure="completeness"]').first().innerText()).toContain('18 av 19');
+      // Completeness 19 of 19 is shown (with 18 of 19 the one client measured only at baseline would be 19 − 18, and
+      // the pairs would be hidden with every figure resting on them).
+      expect(f.completeness).toMatchObject({ numerator: 19, denominator: 19, suppressed: false });
+      expect(await table.locator('td[data-figure="completeness"]').first().innerText()).toContain('19 av 19');
       const improved = `${Math.round(f.reliablyImproved.value * 100)} %`;
       expect(await table.locator('td[data-figure="improved"]').first().innerText()).toBe(`${improved}\n${f.reliablyImproved.numerator} av ${f.reliablyImproved.denominator}`);
       // No unit below administration level, no client.

@@ -10,3 +10,5 @@ export * from './figures.js';
 export * from './evidence.js';
 export * from './disclosure.js';
 export * from './read-repository.js';
+export * from './scope-disclosure.js';
+export * from './disclosure-reads.js';

@@ -77,3 +77,21 @@ describe('DisclosureSolver gates', () => {
     expect(s.value('et')).toBe(46);
   });
 });
+
+describe('DisclosureSolver: zeros and counts the views hide', () => {
+  it('never takes a zero as the second hidden count: with no other non-zero part, the total goes', () => {
+    const s = new DisclosureSolver(5);
+    for (const [k, v] of Object.entries({ female: 8, male: 0, other: 0, t: 8, col: 20, rest: 12 })) s.count(k, v);
+    s.line(['female', 'male', 'other'], 't');
+    s.force('female');
+    expect([s.value('female'), s.value('male'), s.value('other'), s.value('t')]).toEqual([null, 0, 0, null]);
+  });
+
+  it('hides a forced count and protects it like a primary one', () => {
+    const s = new DisclosureSolver(5);
+    for (const [k, v] of Object.entries({ a: 10, b: 20, c: 30, t: 60 })) s.count(k, v);
+    s.line(['a', 'b', 'c'], 't');
+    s.force('b');
+    expect([s.value('a'), s.value('b'), s.value('c'), s.value('t')]).toEqual([null, null, 30, 60]);
+  });
+});

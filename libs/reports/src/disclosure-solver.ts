@@ -1,3 +1,5 @@
+import { suppressLines } from '#statistics';
+
 /**
  * Small-number suppression over every figure of one report at once (docs/reports.md, "Suppression").
  *
@@ -6,17 +8,20 @@
  * cell in one table must be hidden everywhere it appears. Counts are registered under a semantic key, once; every
  * published equation (parts = total) is registered as a line.
  *
- * Rules, as `suppressTable` of #statistics applies them to one table (Kolada/SCB practice; Hundepool et al. 2012,
- * ch. 4): primary — a count with 0 < n < k is hidden; complementary — wherever a line has exactly one hidden entry it
- * could be computed back, so the smallest shown non-zero part of that line is hidden too (then a zero part, then
- * the line's total); repeated until no line has exactly one hidden entry. A line without a shown total is treated as
- * if its sum were known (conservative: used where rows overlap and do not add up to the published total).
+ * Rules: `suppressLines` of #statistics, the same as every aggregate view applies (Kolada/SCB practice; Hundepool et
+ * al. 2012, ch. 4): primary — a count with 0 < n < k is hidden, and a line whose total is below k whole; complementary —
+ * wherever a line has exactly one hidden non-zero entry it could be computed back, so the smallest shown non-zero part
+ * of that line is hidden too (never a zero, which protects nothing; else the line's total); repeated until stable. A
+ * line without a shown total is treated as if its sum were known (conservative: used where rows overlap and do not
+ * add up to the published total). Counts `force`d hidden are what the aggregate views hide (the report must not give
+ * back a cell a view hides).
  */
 export class DisclosureSolver {
   private readonly values: number[] = [];
   private readonly index = new Map<string, number>();
   private readonly lines: { cells: number[]; total: number | null }[] = [];
   private readonly gates: { entry: number; on: number }[] = [];
+  private readonly forced = new Set<number>();
   private solved: boolean[] | null = null;
 
   /** k, or null for an audience with access to the individuals (nothing is hidden). */
@@ -54,6 +59,12 @@ export class DisclosureSolver {
     this.solved = null;
   }
 
+  /** Hides `key` whatever its value: the aggregate views hide it (solved over their own tables), so the report does too. */
+  force(key: string): void {
+    this.forced.add(this.at(key));
+    this.solved = null;
+  }
+
   /** The published value of a count: null when hidden. */
   value(key: string): number | null {
     const i = this.at(key);
@@ -81,32 +92,10 @@ export class DisclosureSolver {
 
   private hidden(): boolean[] {
     if (this.solved) return this.solved;
-    const k = this.k;
-    const hidden = this.values.map((v) => k !== null && v > 0 && v < k);
-    if (k !== null) {
-      let changed = true;
-      while (changed) {
-        changed = false;
-        for (const g of this.gates) {
-          if (hidden[g.on] && !hidden[g.entry]) {
-            hidden[g.entry] = true;
-            changed = true;
-          }
-        }
-        for (const line of this.lines) {
-          const members = line.total === null ? line.cells : [...line.cells, line.total];
-          if (members.filter((i) => hidden[i]).length !== 1) continue;
-          const shown = [...new Set(line.cells.filter((i) => !hidden[i]))];
-          // Smallest non-zero part first (a zero protects little: a count cannot go below it), then by registration.
-          shown.sort((a, b) => Number(this.values[a] === 0) - Number(this.values[b] === 0) || this.values[a]! - this.values[b]! || a - b);
-          const pick = shown[0] ?? line.total;
-          if (pick === null || pick === undefined || hidden[pick]) continue;
-          hidden[pick] = true;
-          changed = true;
-        }
-      }
-    }
-    this.solved = hidden;
-    return hidden;
+    this.solved =
+      this.k === null
+        ? this.values.map(() => false)
+        : suppressLines(this.values, this.lines, { k: this.k, hidden: [...this.forced], gates: this.gates }).map((c) => c.value === null);
+    return this.solved;
   }
 }

@@ -1,4 +1,4 @@
-import { AGE_BANDS, EVIDENCE_QUESTIONS, outcomeFigures, SEXES } from '#aggregation';
+import { AGE_BANDS, EVIDENCE_QUESTIONS, linkedForcedHidden, outcomeFigures, ScopeDisclosure, SEXES } from '#aggregation';
 import { SUPPRESSED, ReportFormat } from './format.js';
 import { DisclosureSolver } from './disclosure-solver.js';
 import type { ReportSection } from './definitions.js';
@@ -116,6 +116,7 @@ class ModelBuilder {
       this.registerNeeds(src.periodKey);
       this.registerExperience(src.periodKey);
       this.registerEvidence();
+      this.hideWhatTheViewsHide();
       for (const s of src.definition.sections) {
         const built = this.section(s);
         if (built) sections.push(built);
@@ -379,6 +380,38 @@ class ModelBuilder {
         this.solver.count(key(base, 'rest'), den - num);
         this.solver.count(key(base, 'den'), den);
         this.solver.line([key(base, 'num'), key(base, 'rest')], key(base, 'den'));
+      }
+    }
+  }
+
+  /**
+   * Every count the report shares with an aggregate view (the same scope, period, figure, cell and measure) is hidden
+   * where the view hides it: each scope's figures are solved as the views solve them (`ScopeDisclosure`, with the
+   * politicians' linked per-method and breakdown counts), so a report and a view read together give back nothing
+   * either hides. The report's own solve may hide more (its tables link units and methods in its own way).
+   */
+  private hideWhatTheViewsHide(): void {
+    if (this.k === null) return;
+    const { src } = this;
+    for (const p of [src.periodKey, src.previousKey]) {
+      const byScope = new Map<string, ScopedFigure[]>();
+      for (const fig of src.figures.filter((x) => x.periodKey === p)) {
+        if (!byScope.has(fig.scopeKey)) byScope.set(fig.scopeKey, []);
+        byScope.get(fig.scopeKey)!.push(fig);
+      }
+      const linked = src.linked?.[p];
+      for (const [scopeKey, rows] of byScope) {
+        const d = ScopeDisclosure.solve(rows, this.k, linked ? linkedForcedHidden(linked, src.definition.municipalityId, scopeKey) : undefined);
+        for (const e of d.hiddenEntries()) {
+          const measure = e.measure.replace(/^(band|a):/, '$1|');
+          const at =
+            e.figure === 'episodes'
+              ? key(p, scopeKey, 'ep', e.subject, e.cell, measure)
+              : e.cell !== 'all'
+                ? null
+                : key(p, scopeKey, e.figure === 'outcome' ? 'out' : e.figure === 'occasion' ? 'occ' : 'ans', e.subject, measure);
+          if (at && this.solver.has(at)) this.solver.force(at);
+        }
       }
     }
   }

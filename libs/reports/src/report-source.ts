@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { type EvidenceFromData, evidenceFromData, type FigureRow, hiddenMethodCounts, methodCountKey, methodCountNodes } from '#aggregation';
+import { type EvidenceFromData, evidenceFromData, type FigureRow, LinkedCountsReader, type LinkedEpisodeCounts, methodCountKey } from '#aggregation';
 import type { ReportDefinition } from './definitions.js';
 
 export interface SourceUnit {
@@ -59,6 +59,11 @@ export interface ReportSource {
    * see it in the aggregate views, `hiddenMethodCounts`) for these periods: its figures are withheld.
    */
   methodWithheldFor: string[];
+  /**
+   * Politicians' reports: per period, the per-method and breakdown counts the aggregate views hide across pages
+   * (`linkedEpisodeCounts`), which the report hides too. Null for management reports.
+   */
+  linked?: Record<string, LinkedEpisodeCounts> | null;
 }
 
 type Db = DataSource | EntityManager;
@@ -140,7 +145,8 @@ export class ReportSourceReader {
       [mun, periodKey, reference],
     );
     const k = setting?.k_politician ?? 5;
-    const methodWithheldFor = d.audience === 'politicians' && d.scopeKind === 'method' ? await this.methodWithheldFor(m, d, [periodKey, previousKey], k) : [];
+    const linked = d.audience === 'politicians' ? Object.fromEntries(await new LinkedCountsReader(m).solve(mun, [periodKey, previousKey], k)) : null;
+    const methodWithheldFor = linked && d.scopeKind === 'method' ? this.methodWithheldFor(d, [periodKey, previousKey], linked) : [];
     const current = figures.filter((f) => f.periodKey === periodKey && f.sourceChangedAt);
     const dataAsOf = current.length ? new Date(Math.max(...current.map((f) => new Date(f.sourceChangedAt!).getTime()))) : null;
     return {
@@ -158,31 +164,18 @@ export class ReportSourceReader {
       earlierReports: earlier?.n ?? 0,
       dataAsOf,
       methodWithheldFor,
+      linked,
     };
   }
 
   /**
    * The periods (of those the report shows) in which politicians' aggregate views hide the method's count on the
-   * municipality's row: the same solution over the municipality and its administrations as the API's
-   * (apps/api/src/aggregates/method-disclosure.ts), so a method report cannot give back what a view hides.
+   * municipality's row: the same solution over the municipality, its administrations and the methods' pages as the
+   * API's (apps/api/src/aggregates/method-disclosure.ts), so a method report cannot give back what a view hides.
    */
-  private async methodWithheldFor(m: Db, d: ReportDefinition, periods: string[], k: number): Promise<string[]> {
-    const administrations: { id: string; path: string }[] = await m.query(
-      `SELECT id, path FROM org_unit WHERE municipality_id = $1 AND kind = 'administration' ORDER BY path`,
-      [d.municipalityId],
-    );
-    const scopeKeys = [`municipality:${d.municipalityId}`, ...administrations.map((a) => `unit:${a.id}`)];
-    const episodes: { scopeKey: string; periodKey: string; subject: string; stats: Record<string, unknown> }[] = await m.query(
-      `SELECT scope_key AS "scopeKey", period_key AS "periodKey", subject, stats FROM aggregate_figure
-        WHERE municipality_id = $1 AND scope_key = ANY($2) AND period_key = ANY($3) AND breakdown_key = 'all' AND figure = 'episodes'
-        ORDER BY scope_key, period_key, subject`,
-      [d.municipalityId, scopeKeys, periods],
-    );
-    return periods.filter((p) =>
-      (['started', 'active'] as const).some((measure) =>
-        hiddenMethodCounts(methodCountNodes(d.municipalityId, administrations, episodes.filter((e) => e.periodKey === p), measure), k).has(methodCountKey(scopeKeys[0]!, d.scopeId)),
-      ),
-    );
+  private methodWithheldFor(d: ReportDefinition, periods: string[], linked: Record<string, LinkedEpisodeCounts>): string[] {
+    const key = methodCountKey(`municipality:${d.municipalityId}`, d.scopeId);
+    return periods.filter((p) => linked[p]!.started.has(key) || linked[p]!.active.has(key));
   }
 
   /** Runs `work` for each item on up to PARALLEL connections inside the exported snapshot; results in input order. */

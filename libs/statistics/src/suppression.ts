@@ -51,11 +51,12 @@ export interface SuppressedList {
 /**
  * Small-number suppression with complementary suppression for a table of counts with its totals.
  *
- * Primary: a count with 0 < n < k is hidden (zeros are shown unless `suppressZeros`). Margins are counts too.
- * Complementary: every row and column whose total is shown forms an equation cells = total; where exactly one entry
- * of such a line is hidden it could be computed back, so the smallest shown non-zero cell of that line is hidden too
- * (then a zero cell, then the line's total). This repeats until no line has exactly one hidden entry, since hiding
- * a cell in a row can expose it through its column.
+ * Primary: a count with 0 < n < k is hidden (zeros are shown unless `suppressZeros`). Margins are counts too; a
+ * line whose total is below k is hidden whole, zeros included.
+ * Complementary: every row and column whose total is shown forms an equation cells = total; where exactly one
+ * non-zero entry of such a line is hidden it could be computed back, so the smallest shown non-zero cell of that line
+ * is hidden too (never a zero, which protects nothing; the line's total when no such cell is left). This repeats
+ * until no line has exactly one hidden non-zero entry, since hiding a cell in a row can expose it through its column.
  *
  * Source: Kolada (RKA) and SCB practice of hiding figures based on fewer than k observations, shown as "..";
  * the complementary rule follows Hundepool, A. et al. (2012). Statistical Disclosure Control. Wiley, ch. 4
@@ -67,12 +68,7 @@ export function suppressTable(
   table: CountTable | CountList,
   options: SuppressionOptions = {},
 ): SuppressedTable | SuppressedList {
-  const k = options.k ?? DEFAULT_SUPPRESSION_K;
-  if (!Number.isInteger(k) || k < 1) {
-    throw invalid('SUPPRESSION.INVALID_K', 'k måste vara ett heltal ≥ 1.', 'k must be a whole number ≥ 1.', [
-      { field: 'k', sv: 'Måste vara ett heltal ≥ 1.', en: 'Must be a whole number ≥ 1.' },
-    ]);
-  }
+  const k = checkedK(options.k);
   const suppressZeros = options.suppressZeros ?? false;
   return 'cells' in table ? suppressTwoWay(table, k, suppressZeros) : suppressOneWay(table, k, suppressZeros);
 }
@@ -102,24 +98,35 @@ export interface CountLine {
 }
 type Line = CountLine;
 
+/** `entry` is hidden whenever `on` is: an event count (occasions, goals) of a group whose number of people is hidden. */
+export interface CountGate {
+  entry: number;
+  on: number;
+}
+
+export interface LinkedSuppressionOptions extends SuppressionOptions {
+  /**
+   * Entries hidden before the rules run, because a solve over other tables hides them (e.g. the politicians' per-method
+   * counts across pages): they are protected like primary cells, and lines through them are completed.
+   */
+  hidden?: readonly number[];
+  gates?: readonly CountGate[];
+}
+
 /**
  * Small-number suppression over any set of counts linked by equations, for tables that share cells (a count shown
  * in several tables, tables nested in a hierarchy). Each line says: these entries add up to that entry; with
  * `total: null`, the entries' sum is treated as known (conservative, for sums that are not shown as one entry but
- * can be computed). The rules are `suppressTable`'s: primary 0 < n < k, complementary until no line has exactly
- * one hidden entry.
+ * can be computed). The rules are `suppressTable`'s: primary 0 < n < k, a line whose total is below k hidden whole,
+ * complementary until no line has exactly one hidden non-zero entry; plus `hidden` entries and `gates`.
  */
-export function suppressLines(values: readonly number[], lines: readonly CountLine[], options: SuppressionOptions = {}): SuppressedCount[] {
-  const k = options.k ?? DEFAULT_SUPPRESSION_K;
-  if (!Number.isInteger(k) || k < 1) {
-    throw invalid('SUPPRESSION.INVALID_K', 'k måste vara ett heltal ≥ 1.', 'k must be a whole number ≥ 1.', [
-      { field: 'k', sv: 'Måste vara ett heltal ≥ 1.', en: 'Must be a whole number ≥ 1.' },
-    ]);
-  }
+export function suppressLines(values: readonly number[], lines: readonly CountLine[], options: LinkedSuppressionOptions = {}): SuppressedCount[] {
+  const k = checkedK(options.k);
   values.forEach((v, i) => assertCount(v, `values[${i}]`));
+  const inRange = (i: number) => Number.isInteger(i) && i >= 0 && i < values.length;
   lines.forEach((line, l) => {
     const entries = line.total === null ? line.cells : [...line.cells, line.total];
-    const bad = entries.find((i) => !Number.isInteger(i) || i < 0 || i >= values.length);
+    const bad = entries.find((i) => !inRange(i));
     if (bad !== undefined) {
       throw invalid('SUPPRESSION.UNKNOWN_ENTRY', `Rad ${l} pekar på ett värde som inte finns.`, `Line ${l} names an entry that does not exist.`, [
         { field: `lines[${l}]`, sv: `Index ${bad} finns inte.`, en: `Index ${bad} does not exist.` },
@@ -127,7 +134,67 @@ export function suppressLines(values: readonly number[], lines: readonly CountLi
     }
     if (line.total !== null) assertSum(line.cells.map((i) => values[i]!), values[line.total]!, `lines[${l}].total`);
   });
-  return suppressEntries(values, lines, k, options.suppressZeros ?? false);
+  const named = [...(options.hidden ?? []), ...(options.gates ?? []).flatMap((g) => [g.entry, g.on])];
+  const bad = named.find((i) => !inRange(i));
+  if (bad !== undefined) {
+    throw invalid('SUPPRESSION.UNKNOWN_ENTRY', `Index ${bad} finns inte.`, `Index ${bad} does not exist.`, [
+      { field: 'hidden', sv: `Index ${bad} finns inte.`, en: `Index ${bad} does not exist.` },
+    ]);
+  }
+  return suppressEntries(values, lines, k, options.suppressZeros ?? false, options.hidden ?? [], options.gates ?? []);
+}
+
+/** A total and its breakdown cells (one dimension: sex, age band, method), as published. */
+export interface SuppressedBreakdown {
+  total: SuppressedCount;
+  cells: SuppressedCount[];
+}
+
+export interface BreakdownSuppressionOptions extends SuppressionOptions {
+  /** The total is hidden by a solve over other tables (it must then not be computable as the sum of the cells). */
+  totalHidden?: boolean;
+  /** Indexes of cells hidden by a solve over other tables. */
+  hiddenCells?: readonly number[];
+}
+
+/**
+ * Which cells of one breakdown dimension (e.g. sex: female, male, other, unknown) to hide against their shown total:
+ * - every cell with 0 < n < k is hidden (primary);
+ * - when the total itself is below k (0 < total < k) everything is hidden, zeros too;
+ * - when exactly one non-zero entry of the line is hidden it is the total minus the shown cells, so the smallest shown
+ *   non-zero cell is hidden too (complementary); a zero is never chosen, since a published 0 describes no one and
+ *   a hidden 0 protects nothing (the reader still knows the other cells add up to the total); when no shown non-zero
+ *   cell is left, the total is hidden instead.
+ * Zeros are shown (unless `suppressZeros`). The result is the same as `suppressTable` on the list with its total.
+ *
+ * Example (k = 5): all 40 = female 3, male 30, other 7, unknown 0 → female .. (primary), other .. (complementary):
+ * without the second "..", female = 40 − 30 − 7 − 0.
+ */
+export function suppressBreakdown(total: number, cells: readonly number[], options: BreakdownSuppressionOptions = {}): SuppressedBreakdown {
+  const k = checkedK(options.k);
+  cells.forEach((v, i) => assertCount(v, `cells[${i}]`));
+  assertCount(total, 'total');
+  assertSum(cells, total, 'total');
+  const n = cells.length;
+  const forced = [...(options.hiddenCells ?? []), ...(options.totalHidden ? [n] : [])];
+  const bad = forced.find((i) => !Number.isInteger(i) || i < 0 || i > n);
+  if (bad !== undefined) {
+    throw invalid('SUPPRESSION.UNKNOWN_ENTRY', `Cell ${bad} finns inte.`, `Cell ${bad} does not exist.`, [
+      { field: 'hiddenCells', sv: `Index ${bad} finns inte.`, en: `Index ${bad} does not exist.` },
+    ]);
+  }
+  const out = suppressEntries([...cells, total], [{ cells: cells.map((_, i) => i), total: n }], k, options.suppressZeros ?? false, forced, []);
+  return { cells: out.slice(0, n), total: out[n]! };
+}
+
+function checkedK(k: number | undefined): number {
+  const value = k ?? DEFAULT_SUPPRESSION_K;
+  if (!Number.isInteger(value) || value < 1) {
+    throw invalid('SUPPRESSION.INVALID_K', 'k måste vara ett heltal ≥ 1.', 'k must be a whole number ≥ 1.', [
+      { field: 'k', sv: 'Måste vara ett heltal ≥ 1.', en: 'Must be a whole number ≥ 1.' },
+    ]);
+  }
+  return value;
 }
 
 function suppressOneWay(list: CountList, k: number, suppressZeros: boolean): SuppressedList {
@@ -230,24 +297,39 @@ function suppressEntries(
   lines: readonly Line[],
   k: number,
   suppressZeros: boolean,
+  forced: readonly number[] = [],
+  gates: readonly CountGate[] = [],
 ): SuppressedCount[] {
   const reasons: (SuppressionReason | null)[] = values.map((v) =>
     (v > 0 || suppressZeros) && v < k ? 'primary' : null,
   );
+  for (const i of forced) reasons[i] ??= 'complementary';
+  // A hidden zero protects nothing: the reader still knows the other entries add up to the total.
+  const protects = (i: number) => values[i]! > 0 || suppressZeros;
+  const hide = (i: number) => {
+    if (reasons[i] !== null) return false;
+    reasons[i] = 'complementary';
+    return true;
+  };
 
   let changed = true;
   while (changed) {
     changed = false;
+    for (const g of gates) if (reasons[g.on] !== null && hide(g.entry)) changed = true;
     for (const line of lines) {
+      // A total below k hides its whole line, zeros too ("all of the 3 are women" is a disclosure).
+      if (line.total !== null && reasons[line.total] === 'primary') {
+        for (const i of line.cells) if (hide(i)) changed = true;
+        continue;
+      }
       const members = line.total === null ? line.cells : [...line.cells, line.total];
-      if (members.filter((i) => reasons[i] !== null).length !== 1) continue;
-      const shownCells = line.cells.filter((i) => reasons[i] === null);
-      // Smallest non-zero cell first: hiding a zero protects little, since a count cannot go below it.
-      shownCells.sort((a, b) => Number(values[a] === 0) - Number(values[b] === 0) || values[a] - values[b] || a - b);
-      const pick = shownCells[0] ?? line.total;
-      if (pick === null) continue;
-      reasons[pick] = 'complementary';
-      changed = true;
+      if (members.filter((i) => reasons[i] !== null && protects(i)).length !== 1) continue;
+      // The smallest shown non-zero cell; a zero only where zeros are secrets too; else the line's total.
+      const shownCells = line.cells.filter((i) => reasons[i] === null && protects(i));
+      shownCells.sort((a, b) => Number(values[a] === 0) - Number(values[b] === 0) || values[a]! - values[b]! || a - b);
+      const total = line.total !== null && reasons[line.total] === null && protects(line.total) ? line.total : null;
+      const pick = shownCells[0] ?? total;
+      if (pick !== null && hide(pick)) changed = true;
     }
   }
   return values.map((v, i) => ({ value: reasons[i] === null ? v : null, reason: reasons[i] }));

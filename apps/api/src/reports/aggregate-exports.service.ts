@@ -35,7 +35,7 @@ export function flattenAggregateView(view: Record<string, any>): ExportTable {
   // A politician's method view whose figures are withheld (its count is hidden on the municipality's row).
   if (view.withheld) head('withheld', view.withheld.code);
   for (const e of view.episodes ?? []) leaves(e.figures, '', (m, v) => rows.push(['episodes', '*', e.breakdown, m, v]));
-  for (const e of protectMethodCounts(view)) leaves({ started: e.started, active: e.active, completeness: e.completeness }, '', (m, v) => rows.push(['episodes', e.methodId, 'all', m, v]));
+  for (const e of view.episodesByMethod ?? []) leaves({ started: e.started, active: e.active, completeness: e.completeness }, '', (m, v) => rows.push(['episodes', e.methodId, 'all', m, v]));
   const subject = (s: any) => [s.instrumentCode ?? s.instrumentId, s.scaleId, s.occasion].filter(Boolean).join('/');
   for (const o of view.outcomes ?? []) {
     for (const c of o.cells) {
@@ -53,29 +53,6 @@ export function flattenAggregateView(view: Record<string, any>): ExportTable {
     for (const c of x.cells) leaves({ n: c.n, answers: c.answers }, '', (m, v) => rows.push(['experience', subject(x), c.breakdown, m, v]));
   }
   return { name: 'Mätpunkt', header: ['section', 'subject', 'breakdown', 'measure', 'value'], rows };
-}
-
-/**
- * The per-method episode counts of a suppressed view form a line against the shown total: where exactly one method's
- * count is hidden, the total minus the others would give it back, so the smallest shown non-zero one is hidden too
- * (complementary suppression). The view's own per-method counts are suppressed one by one (reported in issue 7's
- * note), so the export adds this pass rather than publish a recoverable cell.
- */
-export function protectMethodCounts(view: Record<string, any>): any[] {
-  const rows: any[] = (view.episodesByMethod ?? []).map((e: any) => ({ ...e }));
-  if (!view.suppression) return rows;
-  const total = (view.episodes ?? []).find((e: any) => e.breakdown === 'all')?.figures ?? {};
-  for (const measure of ['started', 'active'] as const) {
-    if (total[measure] === null || total[measure] === undefined) continue;
-    for (;;) {
-      const hidden = rows.filter((r) => r[measure] === null);
-      if (hidden.length !== 1) break;
-      const shown = rows.filter((r) => typeof r[measure] === 'number' && r[measure] > 0).sort((a, b) => a[measure] - b[measure]);
-      if (shown.length === 0) break;
-      shown[0][measure] = null;
-    }
-  }
-  return rows;
 }
 
 /** CSV and XLSX of any aggregate view the user may see (GET /api/v1/exports/aggregates/...). */
