@@ -17,66 +17,28 @@ export const AGGREGATE_TABLES: AggregateTables = {
   figure: 'aggregate_figure',
 };
 
+/** Who and where an episode is: carried by both level-1 tables. */
+const EPISODE_ATTRIBUTES = 'municipality_id client_id org_unit_id method_id sex age_band'.split(' ');
+
 /** Level-1 columns (computed_at aside): what a rebuild compares and aggregates:check reports. */
 export const CLIENT_SCALE_KEY = ['episode_id', 'instrument_id', 'scale_id'];
 export const CLIENT_SCALE_COLUMNS = [
   ...CLIENT_SCALE_KEY,
-  ...[
-    'municipality_id',
-    'client_id',
-    'org_unit_id',
-    'method_id',
-    'sex',
-    'age_band',
-    'rules_version_id',
-    'direction',
-    'baseline',
-    'baseline_on',
-  ],
-  ...[
-    'baseline_band',
-    'latest',
-    'latest_on',
-    'latest_kind',
-    'change',
-    'rci',
-    'category',
-    'case_at_baseline',
-    'case_at_latest',
-    'recovered',
-  ],
-  ...['reliably_recovered', 'anchor_on'],
+  ...EPISODE_ATTRIBUTES,
+  ...'rules_version_id direction baseline baseline_on baseline_band latest latest_on latest_kind change rci category'.split(' '),
+  ...'case_at_baseline case_at_latest recovered reliably_recovered anchor_on'.split(' '),
 ];
 export const CLIENT_EPISODE_KEY = ['episode_id'];
 export const CLIENT_EPISODE_COLUMNS = [
   ...CLIENT_EPISODE_KEY,
-  ...[
-    'municipality_id',
-    'client_id',
-    'org_unit_id',
-    'method_id',
-    'sex',
-    'age_band',
-    'start_date',
-    'close_date',
-    'n_goals',
-    'n_goals_measurable',
-  ],
-  ...[
-    'n_goals_assessed',
-    'n_goals_attained',
-    'gas_t',
-    'goals_assessed_on',
-    'has_baseline',
-    'has_pair',
-    'group_ids',
-    'group_from',
-    'group_to',
-    'sc_subject',
-    'sc_occ',
-    'sc_on',
-  ],
-  ...['sc_score', 'sc_band', 'sc_case', 'oc_due', 'oc_on_time', 'oc_done', 'an_subject', 'an_answer', 'an_on'],
+  ...EPISODE_ATTRIBUTES,
+  ...'start_date close_date n_goals n_goals_measurable n_goals_assessed n_goals_attained gas_t goals_assessed_on has_baseline has_pair'.split(
+    ' ',
+  ),
+  // The cell inputs (cells.ts).
+  ...'group_ids group_from group_to sc_subject sc_occ sc_on sc_score sc_band sc_case oc_due oc_on_time oc_done an_subject an_answer an_on'.split(
+    ' ',
+  ),
 ];
 
 /** Which episodes a level-1 recompute covers; fills the temporary table agg_ep. */
