@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser } from 'playwright-core';
-import { createTestApp, type TestApp } from '../utils/test-app.js';
-import { DESKTOP, expectAccessible, journey, launchBrowser, newPage, screenshot, signIn, TABLET } from './browser.js';
-import { seedWorld } from './journey-helpers.js';
+import type { TestApp } from '../utils/test-app.js';
+import { DESKTOP, expectAccessible, journey, newPage, screenshot, signIn, TABLET } from './browser.js';
+import { seedWorld, openJourney, closeJourney } from './journey-helpers.js';
 
 const text = (s: string) => ({ sv: s, en: s });
 /** A municipality's own instrument (customer-supplied licence), small enough to read in a test. */
@@ -32,15 +32,8 @@ describe('admin: creates an instrument, a new version, a method and its plan', (
   let seeded: Awaited<ReturnType<typeof seedWorld>>;
   const checked: string[] = [];
 
-  beforeAll(async () => {
-    t = await createTestApp();
-    browser = await launchBrowser();
-    seeded = await seedWorld(t.dataSource, t.baseUrl);
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  beforeAll(async () => ({ t, browser, seeded } = await openJourney(seedWorld)), 120_000);
+  afterAll(() => closeJourney(t, browser));
 
   it('shows JSON and validation errors beside the textarea, then saves', async () => {
     const { page } = await newPage(browser, DESKTOP);

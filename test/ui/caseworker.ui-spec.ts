@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser } from 'playwright-core';
-import { createTestApp, type TestApp } from '../utils/test-app.js';
-import { DESKTOP, expectAccessible, journey, launchBrowser, newPage, screenshot, signIn, TABLET } from './browser.js';
-import { answerSteps, isoDaysAgo, seedWorld } from './journey-helpers.js';
+import type { TestApp } from '../utils/test-app.js';
+import { DESKTOP, expectAccessible, journey, newPage, screenshot, signIn, TABLET } from './browser.js';
+import { answerSteps, isoDaysAgo, seedWorld, openJourney, closeJourney } from './journey-helpers.js';
 
 const START = Object.fromEntries([1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => [`phq9_${i}`, 2])); // 18 points
 const FOLLOW_UP = { ...Object.fromEntries([1, 2, 3, 4, 5, 6, 8, 9].map((i) => [`phq9_${i}`, 1])), phq9_7: 2, phq9_8: 2 }; // 11 points
@@ -13,15 +13,8 @@ describe('caseworker: records a PHQ-9 with a client and sees the chart', () => {
   let seeded: Awaited<ReturnType<typeof seedWorld>>;
   const checked: string[] = [];
 
-  beforeAll(async () => {
-    t = await createTestApp();
-    browser = await launchBrowser();
-    seeded = await seedWorld(t.dataSource, t.baseUrl);
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  beforeAll(async () => ({ t, browser, seeded } = await openJourney(seedWorld)), 120_000);
+  afterAll(() => closeJourney(t, browser));
 
   it('registers a client, finds them by personnummer, starts an intervention, fills in PHQ-9 twice and sees the progress chart', async () => {
     const { page, context } = await newPage(browser, TABLET);

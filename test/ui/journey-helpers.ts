@@ -1,10 +1,12 @@
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { DataSource } from 'typeorm';
 import { AggregationEngine } from '#aggregation';
 import { Role } from '#domain';
 import { CohortBuilder } from '../integration/aggregation-fixture.js';
 import { WorldFactory, type TestUser } from '../factories/world.factory.js';
 import { HttpSession } from '../utils/http-session.js';
+import { createTestApp, type TestApp } from '../utils/test-app.js';
+import { launchBrowser } from './browser.js';
 
 export type World = Awaited<ReturnType<WorldFactory['create']>>;
 
@@ -98,4 +100,17 @@ export async function seedResults(ds: DataSource) {
   // Nothing relays in the journeys: mark the cohort's outbox rows sent so the figures are not "pending".
   await ds.query(`UPDATE outbox SET sent_at = now() WHERE municipality_id = $1`, [w.municipalityId]);
   return { world: w, users, clients, groupId: group.id as string, methodId: c.methodId, phq9: c.phq9 };
+}
+
+/** A journey's app (real HTTP, embedded PostgreSQL), Debian's Chromium and its seed, opened in one place. */
+export async function openJourney<S>(seed: (ds: DataSource, baseUrl: string) => Promise<S>): Promise<{ t: TestApp; browser: Browser; seeded: S }> {
+  const t = await createTestApp();
+  const browser = await launchBrowser();
+  return { t, browser, seeded: await seed(t.dataSource, t.baseUrl) };
+}
+
+/** Closes what openJourney opened (either may be missing when opening failed). */
+export async function closeJourney(t: TestApp | undefined, browser: Browser | undefined): Promise<void> {
+  await browser?.close();
+  await t?.close();
 }

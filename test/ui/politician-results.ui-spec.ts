@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser } from 'playwright-core';
 import { HttpSession } from '../utils/http-session.js';
-import { createTestApp, type TestApp } from '../utils/test-app.js';
-import { DESKTOP, expectAccessible, journey, launchBrowser, newPage, screenshot, signIn, TABLET } from './browser.js';
-import { seedResults } from './journey-helpers.js';
+import type { TestApp } from '../utils/test-app.js';
+import { DESKTOP, expectAccessible, journey, newPage, screenshot, signIn, TABLET } from './browser.js';
+import { seedResults, openJourney, closeJourney } from './journey-helpers.js';
 
 describe('politician: aggregated results with suppression, and no client data', () => {
   let t: TestApp;
@@ -11,15 +11,8 @@ describe('politician: aggregated results with suppression, and no client data', 
   let seeded: Awaited<ReturnType<typeof seedResults>>;
   const checked: string[] = [];
 
-  beforeAll(async () => {
-    t = await createTestApp();
-    browser = await launchBrowser();
-    seeded = await seedResults(t.dataSource);
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  beforeAll(async () => ({ t, browser, seeded } = await openJourney(seedResults)), 120_000);
+  afterAll(() => closeJourney(t, browser));
 
   it('sees the municipality, administrations and methods with ".." where n < 5, the archive, and 403 on a client', async () => {
     const { page } = await newPage(browser, DESKTOP);

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser } from 'playwright-core';
 import { HttpSession } from '../utils/http-session.js';
-import { createTestApp, type TestApp } from '../utils/test-app.js';
-import { DESKTOP, expectAccessible, journey, launchBrowser, newPage, screenshot, signIn } from './browser.js';
-import { seedWorld } from './journey-helpers.js';
+import type { TestApp } from '../utils/test-app.js';
+import { DESKTOP, expectAccessible, journey, newPage, screenshot, signIn } from './browser.js';
+import { seedWorld, openJourney, closeJourney } from './journey-helpers.js';
 
 describe('admin: users, memberships and the org tree', () => {
   let t: TestApp;
@@ -11,15 +11,8 @@ describe('admin: users, memberships and the org tree', () => {
   let seeded: Awaited<ReturnType<typeof seedWorld>>;
   const checked: string[] = [];
 
-  beforeAll(async () => {
-    t = await createTestApp();
-    browser = await launchBrowser();
-    seeded = await seedWorld(t.dataSource, t.baseUrl);
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  beforeAll(async () => ({ t, browser, seeded } = await openJourney(seedWorld)), 120_000);
+  afterAll(() => closeJourney(t, browser));
 
   it('creates a user with a membership, adds a role, disables the account (ending its sessions) and adds a unit', async () => {
     const { page } = await newPage(browser, DESKTOP);
